@@ -1,0 +1,48 @@
+using MLNet.Recurrent.Core.Internals;
+
+namespace MLNet.Recurrent.Core.Decoding;
+
+/// <summary>Options of <see cref="BeamSearch"/>.</summary>
+public sealed class BeamSearchOptions
+{
+    /// <summary>W: hypotheses kept at every step, across all groups. Must be positive and divisible by <see cref="Groups"/>.</summary>
+    public int BeamWidth { get; init; } = 5;
+
+    /// <summary>The most tokens generated after the prompt.</summary>
+    public int MaxLength { get; init; } = 50;
+
+    /// <summary>
+    /// Length normalization exponent alpha: hypotheses are ranked by <c>logP / length^alpha</c>. 0 ranks by raw
+    /// log-probability (favouring short endings); 1 ranks by mean log-probability per token.
+    /// </summary>
+    public float LengthPenalty { get; init; } = 1f;
+
+    /// <summary>
+    /// Diverse beam search (Vijayakumar et al., 2016): the beam is split into this many groups of
+    /// <c>BeamWidth / Groups</c>; 1 is plain beam search.
+    /// </summary>
+    public int Groups { get; init; } = 1;
+
+    /// <summary>
+    /// Lambda of diverse beam search's Hamming diversity: a group's log-probability of a token is lowered by
+    /// lambda times the number of earlier groups' beams that chose it at the same step.
+    /// </summary>
+    public float DiversityPenalty { get; init; }
+
+    /// <summary>A token that ends a hypothesis (not counted in its length), or -1 for none.</summary>
+    public int EndToken { get; init; } = -1;
+
+    /// <summary>Checks every option, naming the first wrong one and its value.</summary>
+    public void Validate()
+    {
+        ThrowHelper.ThrowIfNotPositive(BeamWidth, nameof(BeamWidth));
+        ThrowHelper.ThrowIfNotPositive(MaxLength, nameof(MaxLength));
+        ThrowHelper.ThrowIfNotPositive(Groups, nameof(Groups));
+        if (BeamWidth % Groups != 0)
+            ThrowHelper.Argument(nameof(Groups), Groups, $"it must divide 'BeamWidth' ({BeamWidth})");
+        if (!(LengthPenalty >= 0f) || float.IsInfinity(LengthPenalty))
+            ThrowHelper.OutOfRange(nameof(LengthPenalty), LengthPenalty, "it must be zero or a positive finite number");
+        if (!(DiversityPenalty >= 0f) || float.IsInfinity(DiversityPenalty))
+            ThrowHelper.OutOfRange(nameof(DiversityPenalty), DiversityPenalty, "it must be zero or a positive finite number");
+    }
+}

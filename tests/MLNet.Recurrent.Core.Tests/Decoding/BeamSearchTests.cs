@@ -1,0 +1,100 @@
+using MLNet.Recurrent.Core.Decoding;
+
+namespace MLNet.Recurrent.Core.Tests.Decoding;
+
+public class BeamSearchTests
+{
+    // Token 0 is a tempting first step that leads nowhere good; token 1 starts the best path.
+    private static readonly float[][] Trap =
+    [
+        [0.0f, 1.0f, 0.9f],
+        [-3f, 4.0f, -3f],
+        [0.0f, 0.0f, 0.0f],
+    ];
+
+    private static float[][] RandomTable(int v, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, v).Select(_ => Enumerable.Range(0, v).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray()).ToArray();
+    }
+
+    private static IEnumerable<int[]> AllSequences(int v, int length) =>
+        length == 0 ? [[]] : AllSequences(v, length - 1).SelectMany(p => Enumerable.Range(0, v).Select(t => (int[])[.. p, t]));
+
+    [Fact]
+    public void A_beam_as_wide_as_all_sequences_finds_the_exact_best_ones()
+    {
+        var table = RandomTable(3, seed: 4);
+        var decoder = new MarkovDecoder(table);
+        var exact = AllSequences(3, 4).Select(s => (Tokens: s, LogP: decoder.LogProbability(0, s)))
+            .OrderByDescending(x => x.LogP).Take(5).ToArray();
+
+        var found = BeamSearch.Search(decoder, [0], new BeamSearchOptions { BeamWidth = 81, MaxLength = 4, LengthPenalty = 0 });
+
+        // Compare scores, not token lists: sequences made of the same transitions tie exactly.
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(exact[i].LogP, found[i].LogProbability, 4);
+            Assert.Equal(decoder.LogProbability(0, found[i].Tokens), found[i].LogProbability, 4);
+        }
+    }
+
+    [Fact]
+    public void Width_one_is_greedy_and_a_wider_beam_escapes_the_trap()
+    {
+        var decoder = new MarkovDecoder(Trap);
+        var greedy = TokenGenerator.Sample(decoder, [2], 3, new SamplingOptions { Temperature = 0 }).ToArray();
+        var narrow = BeamSearch.Search(decoder, [2], new BeamSearchOptions { BeamWidth = 1, MaxLength = 3, LengthPenalty = 0 });
+        var wide = BeamSearch.Search(decoder, [2], new BeamSearchOptions { BeamWidth = 3, MaxLength = 3, LengthPenalty = 0 });
+
+        // Greedy takes 1 then stays on 1 (score 4 > others); with row 2 uniform the first step is a tie broken to 0.
+        Assert.Equal(greedy, narrow[0].Tokens);
+        Assert.True(wide[0].LogProbability > narrow[0].LogProbability);
+        Assert.Equal(decoder.LogProbability(2, wide[0].Tokens), wide[0].LogProbability, 4);
+    }
+
+    [Fact]
+    public void Diverse_groups_start_differently_when_penalized_and_agree_when_not()
+    {
+        var table = RandomTable(5, seed: 9);
+        var plain = BeamSearch.Search(new MarkovDecoder(table), [0],
+            new BeamSearchOptions { BeamWidth = 3, Groups = 3, MaxLength = 4, DiversityPenalty = 0 });
+        var diverse = BeamSearch.Search(new MarkovDecoder(table), [0],
+            new BeamSearchOptions { BeamWidth = 3, Groups = 3, MaxLength = 4, DiversityPenalty = 100 });
+
+        Assert.Single(plain.Select(h => string.Join(",", h.Tokens)).Distinct());
+        Assert.Equal(3, diverse.Select(h => h.Tokens[0]).Distinct().Count());
+        Assert.Equal(new[] { 0, 1, 2 }, diverse.Select(h => h.Group).Order());
+    }
+
+    [Fact]
+    public void An_end_token_finishes_a_hypothesis_and_length_normalization_decides_between_lengths()
+    {
+        // From 0, ending (token 2) at once has log-probability -0.97; six steps of token 1 total -2.04
+        // (-0.34 a token). Raw scores prefer ending at once; per-token scores prefer the long hypothesis.
+        float[][] table =
+        [
+            [-10f, 0f, -0.5f],
+            [-10f, 0f, -1f],
+            [0f, 0f, 0f],
+        ];
+        var raw = BeamSearch.Search(new MarkovDecoder(table), [0], new BeamSearchOptions { BeamWidth = 2, MaxLength = 6, EndToken = 2, LengthPenalty = 0 });
+        var normalized = BeamSearch.Search(new MarkovDecoder(table), [0], new BeamSearchOptions { BeamWidth = 2, MaxLength = 6, EndToken = 2, LengthPenalty = 1 });
+
+        Assert.Empty(raw[0].Tokens);          // ended at once: the highest raw log-probability
+        Assert.True(normalized[0].Tokens.Length > 1);
+        Assert.All(normalized, h => Assert.DoesNotContain(2, h.Tokens));
+    }
+
+    [Fact]
+    public void A_stop_predicate_ends_hypotheses_and_bad_options_name_themselves()
+    {
+        var decoder = new MarkovDecoder(RandomTable(4, seed: 2));
+        var found = BeamSearch.Search(decoder, [0], new BeamSearchOptions { BeamWidth = 4, MaxLength = 10 }, t => t.Length == 3);
+        Assert.All(found, h => Assert.Equal(3, h.Tokens.Length));
+
+        var e = Assert.Throws<ArgumentException>(() => BeamSearch.Search(decoder, [0], new BeamSearchOptions { BeamWidth = 4, Groups = 3 }));
+        Assert.Contains("'Groups' was 3", e.Message);
+        Assert.Contains("'BeamWidth' (4)", e.Message);
+    }
+}
