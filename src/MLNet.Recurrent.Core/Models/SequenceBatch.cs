@@ -1,0 +1,126 @@
+using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Numerics;
+
+namespace MLNet.Recurrent.Core.Models;
+
+/// <summary>
+/// One mini-batch laid out time-major for a <see cref="SequenceNetwork"/>: B sequences padded to T steps, their
+/// lengths, their inputs (token ids or frames of D features) and their targets. A batch is a reusable
+/// workspace: <see cref="Reset"/> reshapes it without allocating once it has grown to its largest size.
+/// </summary>
+public sealed class SequenceBatch : IDisposable
+{
+    private int[] _lengths = [];
+    private int[] _tokens = [];
+    private int[] _targets = [];
+
+    /// <summary>B: the number of sequences.</summary>
+    public int BatchSize { get; private set; }
+
+    /// <summary>T: the number of steps (the longest sequence).</summary>
+    public int Steps { get; private set; }
+
+    /// <summary>D for frame inputs, 0 for token inputs.</summary>
+    public int FrameSize { get; private set; }
+
+    /// <summary>[B] each sequence's length, 0..T.</summary>
+    public Span<int> Lengths => _lengths.AsSpan(0, BatchSize);
+
+    /// <summary>[T * B] token ids, time-major (step t of sequence b at <c>t * B + b</c>); padding holds 0.</summary>
+    public Span<int> Tokens => _tokens.AsSpan(0, FrameSize == 0 ? Steps * BatchSize : 0);
+
+    /// <summary>[T, B, D] frames, time-major; padding holds zeros. Empty for token inputs.</summary>
+    public Tensor Frames { get; } = new(0);
+
+    /// <summary>
+    /// Targets: [B] class ids for a pooled head, or [T * B] per-step class ids (time-major) for a per-step head,
+    /// with <see cref="IgnoreTarget"/> where a step has no target (padding).
+    /// </summary>
+    public Span<int> Targets => _targets.AsSpan(0, TargetCount);
+
+    /// <summary>How many entries <see cref="Targets"/> has: B or T * B.</summary>
+    public int TargetCount { get; private set; }
+
+    /// <summary>The target value of steps that count for nothing.</summary>
+    public const int IgnoreTarget = -100;
+
+    /// <summary>Reshapes the batch and clears it: zero lengths, zero inputs, every target ignored.</summary>
+    /// <param name="batchSize">B, at least 1.</param>
+    /// <param name="steps">T, zero or more.</param>
+    /// <param name="frameSize">D for frame inputs, 0 for token inputs.</param>
+    /// <param name="perStepTargets">Whether targets are per step ([T * B]) or per sequence ([B]).</param>
+    public void Reset(int batchSize, int steps, int frameSize, bool perStepTargets)
+    {
+        ThrowHelper.ThrowIfNotPositive(batchSize, nameof(batchSize));
+        ThrowHelper.ThrowIfNegative(steps, nameof(steps));
+        ThrowHelper.ThrowIfNegative(frameSize, nameof(frameSize));
+        BatchSize = batchSize;
+        Steps = steps;
+        FrameSize = frameSize;
+        TargetCount = perStepTargets ? steps * batchSize : batchSize;
+        Grow(ref _lengths, batchSize);
+        Grow(ref _tokens, frameSize == 0 ? steps * batchSize : 0);
+        Grow(ref _targets, TargetCount);
+        Lengths.Clear();
+        Tokens.Clear();
+        Targets.Fill(IgnoreTarget);
+        Frames.Resize(frameSize == 0 ? 0 : steps, batchSize, frameSize);
+        Frames.Clear();
+    }
+
+    /// <summary>Writes sequence <paramref name="b"/>'s token ids and sets its length.</summary>
+    /// <param name="b">The sequence's row, 0..B-1.</param>
+    /// <param name="ids">Its ids, at most T of them.</param>
+    public void SetTokens(int b, ReadOnlySpan<int> ids)
+    {
+        CheckRow(b, ids.Length);
+        if (FrameSize != 0) ThrowHelper.InvalidOperation($"The batch holds frames of {FrameSize} features, not token ids.");
+        for (int t = 0; t < ids.Length; t++) _tokens[t * BatchSize + b] = ids[t];
+        _lengths[b] = ids.Length;
+    }
+
+    /// <summary>Writes sequence <paramref name="b"/>'s frames and sets its length.</summary>
+    /// <param name="b">The sequence's row, 0..B-1.</param>
+    /// <param name="frames">Its frames, [length, D] row-major; length at most T.</param>
+    public void SetFrames(int b, ReadOnlySpan<float> frames)
+    {
+        if (FrameSize == 0) ThrowHelper.InvalidOperation("The batch holds token ids, not frames.");
+        if (frames.Length % FrameSize != 0)
+            ThrowHelper.Argument(nameof(frames), $"length {frames.Length}", $"it must be a whole number of frames of {FrameSize} features");
+        int length = frames.Length / FrameSize;
+        CheckRow(b, length);
+        Span<float> x = Frames.Span;
+        for (int t = 0; t < length; t++)
+            frames.Slice(t * FrameSize, FrameSize).CopyTo(x.Slice((t * BatchSize + b) * FrameSize, FrameSize));
+        _lengths[b] = length;
+    }
+
+    /// <summary>Sets sequence <paramref name="b"/>'s class (pooled head).</summary>
+    public void SetTarget(int b, int target)
+    {
+        if (TargetCount != BatchSize || (uint)b >= (uint)BatchSize) ThrowHelper.OutOfRange(nameof(b), b, $"the batch has {BatchSize} per-sequence targets");
+        _targets[b] = target;
+    }
+
+    /// <summary>Sets sequence <paramref name="b"/>'s per-step classes (per-step head), one per step of its length.</summary>
+    public void SetStepTargets(int b, ReadOnlySpan<int> targets)
+    {
+        if (TargetCount != Steps * BatchSize) ThrowHelper.InvalidOperation("The batch holds one target per sequence, not per step.");
+        CheckRow(b, targets.Length);
+        for (int t = 0; t < targets.Length; t++) _targets[t * BatchSize + b] = targets[t];
+    }
+
+    private void CheckRow(int b, int length)
+    {
+        if ((uint)b >= (uint)BatchSize) ThrowHelper.OutOfRange(nameof(b), b, $"it must be in [0, {BatchSize})");
+        if (length > Steps) ThrowHelper.Argument("length", length, $"a sequence of this batch has at most {Steps} steps");
+    }
+
+    private static void Grow(ref int[] array, int length)
+    {
+        if (array.Length < length) array = new int[length];
+    }
+
+    /// <summary>Returns the frame workspace to the pool.</summary>
+    public void Dispose() => Frames.Dispose();
+}

@@ -1,0 +1,111 @@
+using System.Numerics.Tensors;
+using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Numerics;
+
+namespace MLNet.Recurrent.Core.Models;
+
+public sealed partial class SequenceNetwork
+{
+    /// <summary>The per-row outputs of the last <see cref="Forward"/>: [N, K] logits, N = B (pooled) or T * B (per step).</summary>
+    public Tensor Logits => _logits;
+
+    /// <summary>Runs the network on a batch, computes the mean cross-entropy of its targets and caches what <see cref="Backward"/> needs.</summary>
+    /// <param name="batch">The inputs, lengths and targets.</param>
+    /// <param name="training">Whether dropout is active.</param>
+    /// <returns>The mean loss over the targets that count (natural log); 0 when none count.</returns>
+    public double Forward(SequenceBatch batch, bool training)
+    {
+        RunToLogits(batch, training);
+        return _loss.Forward(_logits, batch.Targets);
+    }
+
+    /// <summary>The summed negative log-likelihood (nats) and the number of targets of the last <see cref="Forward"/>.</summary>
+    public (double NllSum, double Count) LastLoss => (_loss.NllSum, _loss.Count);
+
+    /// <summary>Backpropagates the last <see cref="Forward"/>'s loss, accumulating into <c>Parameters.Gradients</c>.</summary>
+    public void Backward()
+    {
+        var batch = _lastBatch ?? throw new InvalidOperationException("Backward was called before Forward.");
+        _loss.Backward(_dLogits);
+        _output.Backward(_dHeadInput, _dLogits, _headInput);
+        Tensor dFeatures = _pooling is null ? _dRnnOutput : _dPooled;
+        _outputDropout.Backward(dFeatures, _dHeadInput);
+        _pooling?.Backward(_dRnnOutput, _dPooled, batch.Lengths);
+        _rnn.Backward(_embedding is null ? null : _dEmbedded, null, null, null, _dRnnOutput, null, null);
+        if (_embedding is not null)
+        {
+            _dEmbedded.Resize(batch.Steps * batch.BatchSize, Options.EmbeddingSize);
+            _embedding.Backward(_dEmbedded, batch.Tokens);
+        }
+    }
+
+    /// <summary>Runs the network without targets and writes class probabilities.</summary>
+    /// <param name="batch">The inputs and lengths (targets are ignored).</param>
+    /// <param name="probabilities">[N, K]: resized and overwritten with the softmax of each row's logits.</param>
+    public void Predict(SequenceBatch batch, Tensor probabilities)
+    {
+        RunToLogits(batch, training: false);
+        int k = Options.OutputSize, n = _logits.Length / k;
+        probabilities.Resize(n, k);
+        ReadOnlySpan<float> z = _logits.Span;
+        Span<float> p = probabilities.Span;
+        for (int row = 0; row < n; row++) TensorPrimitives.SoftMax(z.Slice(row * k, k), p.Slice(row * k, k));
+    }
+
+    private void RunToLogits(SequenceBatch batch, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        CheckBatch(batch);
+        int steps = batch.Steps, b = batch.BatchSize;
+        Tensor x;
+        if (_embedding is not null)
+        {
+            _embedding.Forward(batch.Tokens, _embedded);
+            _embedded.Resize(steps, b, Options.EmbeddingSize);
+            x = _embedded;
+        }
+        else x = batch.Frames;
+
+        bool lstm = Options.Cell == CellType.Lstm;
+        bool carry = CarryState && _hasCarriedState;
+        if (carry && _carriedHidden.Dim(1) != b)
+            ThrowHelper.Argument(nameof(batch), $"batch size {b}", $"a carried state has batch size {_carriedHidden.Dim(1)}; call ResetState() first");
+        _rnn.Forward(x, batch.Lengths, carry ? _carriedHidden : null, carry && lstm ? _carriedCell : null, null,
+            _rnnOutput, _finalHidden, lstm ? _finalCell : null, training);
+        if (CarryState)
+        {
+            _carriedHidden.Resize(_finalHidden.Shape);
+            _finalHidden.Span.CopyTo(_carriedHidden.Span);
+            if (lstm)
+            {
+                _carriedCell.Resize(_finalCell.Shape);
+                _finalCell.Span.CopyTo(_carriedCell.Span);
+            }
+            _hasCarriedState = true;
+        }
+
+        Tensor features = _rnnOutput;
+        if (_pooling is not null)
+        {
+            _pooling.Forward(_rnnOutput, batch.Lengths, _pooled);
+            features = _pooled;
+        }
+        _outputDropout.Forward(features, _headInput, training);
+        _output.Forward(_headInput, _logits);
+        _logits.Resize(_logits.Length / Options.OutputSize, Options.OutputSize);
+        _lastBatch = batch;
+    }
+
+    private void CheckBatch(SequenceBatch batch)
+    {
+        if (Options.TokenInput != (batch.FrameSize == 0) || (!Options.TokenInput && batch.FrameSize != Options.FrameSize))
+            ThrowHelper.Argument(nameof(batch), batch.FrameSize == 0 ? "token ids" : $"frames of {batch.FrameSize} features",
+                Options.TokenInput ? "the network reads token ids" : $"the network reads frames of {Options.FrameSize} features");
+        bool perStep = batch.TargetCount == batch.Steps * batch.BatchSize && batch.TargetCount != batch.BatchSize;
+        if (batch.TargetCount != batch.BatchSize && !Options.PerStepOutput)
+            ThrowHelper.Argument(nameof(batch), "per-step targets", "the network predicts one class per sequence");
+        if (perStep && !Options.PerStepOutput)
+            ThrowHelper.Argument(nameof(batch), "per-step targets", "the network predicts one class per sequence");
+    }
+}

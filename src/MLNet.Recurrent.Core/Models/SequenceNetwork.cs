@@ -1,0 +1,113 @@
+using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Training;
+
+namespace MLNet.Recurrent.Core.Models;
+
+/// <summary>
+/// Embedding (or frames) -> stacked recurrent layers -> optional pooling -> linear -> softmax. The one network
+/// behind the language model, the sequence labeler and the sequence classifier. Parameter names follow PyTorch:
+/// <c>embedding.weight</c>, <c>rnn.weight_ih_l0</c>, ..., <c>output.weight</c>, <c>output.bias</c>.
+/// One instance is not thread-safe (it owns its workspaces); <see cref="Clone"/> gives an independent copy.
+/// </summary>
+public sealed partial class SequenceNetwork : IDisposable
+{
+    private readonly Embedding? _embedding;
+    private readonly RecurrentLayer _rnn;
+    private readonly SequencePooling? _pooling;
+    private readonly Dropout _outputDropout;
+    private readonly Linear _output;
+    private readonly SoftmaxCrossEntropy _loss;
+
+    // Workspaces, reused across calls so a steady-state step allocates nothing.
+    private readonly Tensor _embedded = new(0);       // [T, B, E]
+    private readonly Tensor _rnnOutput = new(0);      // [T, B, dirs * H]
+    private readonly Tensor _pooled = new(0);         // [B, dirs * H]
+    private readonly Tensor _headInput = new(0);      // [N, dirs * H] after dropout
+    private readonly Tensor _logits = new(0);         // [N, K]
+    private readonly Tensor _finalHidden = new(0);    // [L * dirs, B, H]
+    private readonly Tensor _finalCell = new(0);      // [L * dirs, B, H]
+    private readonly Tensor _carriedHidden = new(0);  // [L * dirs, B, H]
+    private readonly Tensor _carriedCell = new(0);    // [L * dirs, B, H]
+    private readonly Tensor _dLogits = new(0);
+    private readonly Tensor _dHeadInput = new(0);
+    private readonly Tensor _dPooled = new(0);
+    private readonly Tensor _dRnnOutput = new(0);
+    private readonly Tensor _dEmbedded = new(0);
+    private SequenceBatch? _lastBatch;
+    private bool _hasCarriedState;
+
+    /// <summary>Builds the network and registers its parameters (all zero until <see cref="Initialize"/>).</summary>
+    public SequenceNetwork(SequenceNetworkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        Parameters = new ParameterSet();
+        if (options.TokenInput) _embedding = new Embedding(Parameters, options.InputVocabularySize, options.EmbeddingSize, prefix: "embedding.");
+        _rnn = new RecurrentLayer(new RecurrentLayerOptions
+        {
+            Cell = options.Cell,
+            InputSize = options.RecurrentInputSize,
+            HiddenSize = options.HiddenSize,
+            Layers = options.Layers,
+            Bidirectional = options.Bidirectional,
+            Dropout = options.Dropout,
+            LearnedInitialState = options.LearnedInitialState,
+        }, Parameters, "rnn.");
+        if (!options.PerStepOutput) _pooling = new SequencePooling(options.Pooling);
+        _outputDropout = new Dropout(options.Dropout);
+        _output = new Linear(Parameters, RecurrentOutputSize, options.OutputSize, prefix: "output.");
+        _loss = new SoftmaxCrossEntropy(ignoreIndex: SequenceBatch.IgnoreTarget);
+    }
+
+    /// <summary>The options the network was built with.</summary>
+    public SequenceNetworkOptions Options { get; }
+
+    /// <summary>Every trainable weight, PyTorch-named, in one slab.</summary>
+    public ParameterSet Parameters { get; }
+
+    /// <summary>dirs * H: the width of the recurrent output.</summary>
+    public int RecurrentOutputSize => Options.HiddenSize * (Options.Bidirectional ? 2 : 1);
+
+    /// <summary>The recurrent stack, for inspection (interpretable cells) and streaming steps.</summary>
+    public RecurrentLayer Recurrent => _rnn;
+
+    /// <summary>
+    /// Whether each <see cref="Forward"/> starts from the previous call's final state (truncated BPTT over one long
+    /// stream: the state is carried, its gradient is not). Call <see cref="ResetState"/> to start afresh.
+    /// </summary>
+    public bool CarryState { get; set; }
+
+    /// <summary>Forgets the carried state: the next forward starts from the initial state.</summary>
+    public void ResetState() => _hasCarriedState = false;
+
+    /// <summary>
+    /// Seeds every weight: Glorot-uniform input and output weights, orthogonal recurrent weights per gate block,
+    /// LSTM forget-gate bias 1 (optional), normal embeddings.
+    /// </summary>
+    public void Initialize(int seed, bool forgetGateBiasOne = true)
+    {
+        var random = new Random(seed);
+        _embedding?.Initialize(random);
+        _rnn.Initialize(random, forgetGateBiasOne);
+        _output.Initialize(random);
+    }
+
+    /// <summary>A deep copy with the same weights and its own workspaces (for another thread).</summary>
+    public SequenceNetwork Clone()
+    {
+        var copy = new SequenceNetwork(Options);
+        Parameters.Values.CopyTo(copy.Parameters.Values, 0);
+        return copy;
+    }
+
+    /// <summary>Returns the workspaces to the pool.</summary>
+    public void Dispose()
+    {
+        foreach (var t in (Tensor[])[_embedded, _rnnOutput, _pooled, _headInput, _logits, _finalHidden, _finalCell,
+                     _carriedHidden, _carriedCell, _dLogits, _dHeadInput, _dPooled, _dRnnOutput, _dEmbedded])
+            t.Dispose();
+        _loss.Dispose();
+    }
+}

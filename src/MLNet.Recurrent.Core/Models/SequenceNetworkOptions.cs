@@ -1,0 +1,69 @@
+using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Layers;
+
+namespace MLNet.Recurrent.Core.Models;
+
+/// <summary>
+/// The shape of a <see cref="SequenceNetwork"/>: what it reads (token ids through an embedding, or frames of D
+/// features), its recurrent stack, and what it predicts (a class per step, or one class per sequence from a
+/// pooled summary). Language models, sequence labelers and sequence classifiers are all this one network.
+/// </summary>
+public sealed class SequenceNetworkOptions
+{
+    /// <summary>V_in: the number of input token ids for token inputs (ids 0..V_in-1); 0 for frame inputs.</summary>
+    public int InputVocabularySize { get; init; }
+
+    /// <summary>E: the embedding size for token inputs.</summary>
+    public int EmbeddingSize { get; init; } = 64;
+
+    /// <summary>D: features per step for frame inputs; 0 for token inputs.</summary>
+    public int FrameSize { get; init; }
+
+    /// <summary>The recurrent cell.</summary>
+    public CellType Cell { get; init; } = CellType.Lstm;
+
+    /// <summary>H: the hidden size of each direction of each layer.</summary>
+    public int HiddenSize { get; init; } = 128;
+
+    /// <summary>L: stacked recurrent layers.</summary>
+    public int Layers { get; init; } = 1;
+
+    /// <summary>Whether each layer also reads the sequence backwards (outputs concatenated).</summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>Dropout between stacked recurrent layers and before the output layer, in [0, 1).</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>Whether the initial hidden (and cell) state is a trained parameter rather than zeros.</summary>
+    public bool LearnedInitialState { get; init; }
+
+    /// <summary>Whether the network predicts a class at every step; otherwise one class per sequence.</summary>
+    public bool PerStepOutput { get; init; }
+
+    /// <summary>How steps are summarized for a per-sequence prediction.</summary>
+    public PoolingKind Pooling { get; init; } = PoolingKind.Last;
+
+    /// <summary>K: the number of classes predicted (V for a language model).</summary>
+    public int OutputSize { get; init; }
+
+    /// <summary>Whether inputs are token ids (otherwise frames).</summary>
+    public bool TokenInput => InputVocabularySize > 0;
+
+    /// <summary>The size of one step's recurrent input: E or D.</summary>
+    public int RecurrentInputSize => TokenInput ? EmbeddingSize : FrameSize;
+
+    /// <summary>Checks every option, naming the first wrong one and its value.</summary>
+    public void Validate()
+    {
+        if (TokenInput == (FrameSize > 0))
+            ThrowHelper.Argument(nameof(FrameSize), FrameSize,
+                $"exactly one of 'InputVocabularySize' ({InputVocabularySize}) and 'FrameSize' must be positive");
+        if (TokenInput) ThrowHelper.ThrowIfNotPositive(EmbeddingSize, nameof(EmbeddingSize));
+        ThrowHelper.ThrowIfNotPositive(HiddenSize, nameof(HiddenSize));
+        ThrowHelper.ThrowIfNotPositive(Layers, nameof(Layers));
+        ThrowHelper.ThrowIfNotPositive(OutputSize, nameof(OutputSize));
+        if (!(Dropout >= 0f && Dropout < 1f)) ThrowHelper.OutOfRange(nameof(Dropout), Dropout, "it must be in [0, 1)");
+        if (!Enum.IsDefined(Cell)) ThrowHelper.OutOfRange(nameof(Cell), Cell, "it must be a defined cell type");
+        if (!Enum.IsDefined(Pooling)) ThrowHelper.OutOfRange(nameof(Pooling), Pooling, "it must be a defined pooling kind");
+    }
+}
