@@ -65,14 +65,18 @@ public sealed class Embedding
 
     /// <summary>Looks up one vector per id.</summary>
     /// <param name="ids">Token ids [N] with N = T * B, time-major (id of step t, sequence b at t * B + b); each in [0, V).</param>
-    /// <param name="output">Resized to [N, D] and overwritten; <c>output.Resize(T, B, D)</c> afterwards views it time-major without copying.</param>
+    /// <param name="output">
+    /// Overwritten with the vectors [N, D]. A shape it already has that holds N rows of D (e.g. [T, B, D]) is kept;
+    /// otherwise it is resized to [N, D] (and <c>output.Resize(T, B, D)</c> views it time-major without copying).
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, V); the message names its position and value.</exception>
     public void Forward(ReadOnlySpan<int> ids, Tensor output)
     {
         ArgumentNullException.ThrowIfNull(output);
         CheckIds(ids);
         int d = EmbeddingSize;
-        output.Resize(ids.Length, d);
+        if (output.Rank == 0 || output.Dim(output.Rank - 1) != d || output.Length != ids.Length * d)
+            output.Resize(ids.Length, d);
         ReadOnlySpan<float> w = Weight.Value;
         Span<float> y = output.Span;
         for (int n = 0; n < ids.Length; n++)
