@@ -69,6 +69,12 @@ public sealed class EmbeddingTests(ITestOutputHelper output)
         output.WriteLine($"max |diff| after two backward passes vs 2 * PyTorch {accumulated:E2}");
         Assert.True(accumulated <= 2e-4);
         Assert.Equal("encoder.weight", ps.Parameters[0].Name);
+
+        // An output already shaped [T, B, D] keeps that shape and gets the same values.
+        using var timeMajor = new Tensor(f.Int("steps"), f.Int("batch"), emb.EmbeddingSize);
+        emb.Forward(ids, timeMajor);
+        Assert.Equal(new[] { f.Int("steps"), f.Int("batch"), emb.EmbeddingSize }, timeMajor.Shape.ToArray());
+        Assert.Equal(0, Fixture.MaxAbsDiff(f.Data("output"), timeMajor.Span));
     }
 
     [Fact]
