@@ -52,7 +52,8 @@ public sealed class Tensor : IDisposable
         long length = 1;
         for (int i = 0; i < shape.Length; i++)
         {
-            ThrowHelper.ThrowIfNegative(shape[i], $"shape[{i}]");
+            // Checked inline: an interpolated name passed to ThrowIfNegative would allocate on every call.
+            if (shape[i] < 0) ThrowHelper.OutOfRange($"shape[{i}]", shape[i], "it must be zero or positive");
             length *= shape[i];
         }
         if (length > System.Array.MaxLength) ThrowHelper.OutOfRange("shape", length, $"the element count must be at most {System.Array.MaxLength}");
