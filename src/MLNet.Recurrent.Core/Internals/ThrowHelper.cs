@@ -61,5 +61,5 @@ internal static class ThrowHelper
     /// <summary>Throws <see cref="InvalidDataException"/>: "what was found; expectation." (corrupt or foreign files).</summary>
     [DoesNotReturn]
     public static void InvalidData(string what, object? found, string expectation) =>
-        throw new InvalidDataException($"{what} was {Show(found)}; {expectation}.");
+        throw new InvalidDataException($"{char.ToUpperInvariant(what[0])}{what[1..]} was {Show(found)}; {expectation}.");
 }

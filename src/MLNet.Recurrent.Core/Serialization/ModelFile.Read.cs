@@ -22,10 +22,10 @@ public sealed partial class ModelFile
         if (got < Magic.Length || !header[..Magic.Length].SequenceEqual(Magic))
         {
             if (got >= Magic.Length || !header[..got].SequenceEqual(Magic[..got]))
-                ThrowHelper.InvalidData("The first bytes", Convert.ToHexString(header[..Math.Min(got, Magic.Length)]),
+                ThrowHelper.InvalidData("The magic number", Convert.ToHexString(header[..Math.Min(got, Magic.Length)]),
                     $"a model file starts with {Convert.ToHexString(Magic)} (\"\\x89MLNRNN\\x1A\")");
         }
-        if (got < HeaderLength) ThrowHelper.InvalidData("The stream", $"{got} bytes long", $"a model file's header alone is {HeaderLength} bytes; the file is truncated");
+        if (got < HeaderLength) ThrowHelper.InvalidData("The stream's length", got, $"a model file's header alone is {HeaderLength} bytes; the file is truncated");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
         if (version != FormatVersion) ThrowHelper.InvalidData("The format version", version, $"this reader knows version {FormatVersion} only");
         long length = BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
@@ -41,7 +41,7 @@ public sealed partial class ModelFile
         byte[] payload = ReadPayload(stream, (int)length);
         Span<byte> trailer = stackalloc byte[4];
         int trailerGot = stream.ReadAtLeast(trailer, 4, throwOnEndOfStream: false);
-        if (trailerGot < 4) ThrowHelper.InvalidData("The stream", $"{HeaderLength + length + trailerGot} bytes long", $"the header promises {HeaderLength + length + 4}; the file is truncated");
+        if (trailerGot < 4) ThrowHelper.InvalidData("The stream's length", HeaderLength + length + trailerGot, $"the header promises {HeaderLength + length + 4}; the file is truncated");
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
         uint actual = Crc32.Append(Crc32.Compute(header[8..]), payload);
         if (stored != actual)
@@ -56,7 +56,7 @@ public sealed partial class ModelFile
         {
             var all = new byte[length]; // bounded above by the bytes the stream holds
             int n = stream.ReadAtLeast(all, length, throwOnEndOfStream: false);
-            if (n < length) ThrowHelper.InvalidData("The stream", $"{HeaderLength + n} bytes long", $"the header promises {HeaderLength + length + 4}; the file is truncated");
+            if (n < length) ThrowHelper.InvalidData("The stream's length", HeaderLength + n, $"the header promises {HeaderLength + length + 4}; the file is truncated");
             return all;
         }
         // A stream of unknown length: grow with what actually arrives, so a lying length cannot allocate more than it sends.
@@ -65,7 +65,7 @@ public sealed partial class ModelFile
         while (buffer.Length < length)
         {
             int n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, length - buffer.Length));
-            if (n == 0) ThrowHelper.InvalidData("The stream", $"{HeaderLength + buffer.Length} bytes long", $"the header promises {HeaderLength + (long)length + 4}; the file is truncated");
+            if (n == 0) ThrowHelper.InvalidData("The stream's length", HeaderLength + buffer.Length, $"the header promises {HeaderLength + (long)length + 4}; the file is truncated");
             buffer.Write(chunk, 0, n);
         }
         return buffer.ToArray();
