@@ -104,7 +104,7 @@ public sealed class ConfigurationMap
     private object Get(string key, ConfigurationValueKind kind)
     {
         var entry = Entry(key);
-        if (entry.Kind != kind) ThrowHelper.InvalidOperation($"Configuration key \"{key}\" holds a {entry.Kind}; it was read as a {kind}.");
+        if (entry.Kind != kind) ThrowHelper.InvalidOperation($"Configuration key \"{key}\" holds a value of kind {entry.Kind}; it was read as {kind}.");
         return entry.Value;
     }
 
