@@ -51,4 +51,15 @@ internal static class ThrowHelper
     {
         if (length < required) Argument(name, $"length {length}", $"it must hold at least {required} elements");
     }
+
+    /// <summary>Requires a finite <paramref name="value"/> &gt;= 0 (hyperparameters such as rates and decays).</summary>
+    public static void ThrowIfNegativeOrNotFinite(double value, string name)
+    {
+        if (!(value >= 0) || double.IsInfinity(value)) OutOfRange(name, value, "it must be a finite number, zero or positive");
+    }
+
+    /// <summary>Throws <see cref="InvalidDataException"/>: "what was found; expectation." (corrupt or foreign files).</summary>
+    [DoesNotReturn]
+    public static void InvalidData(string what, object? found, string expectation) =>
+        throw new InvalidDataException($"{char.ToUpperInvariant(what[0])}{what[1..]} was {Show(found)}; {expectation}.");
 }

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using MLNet.Recurrent.Core.Tests.TestSupport;
+using MLNet.Recurrent.Core.Training;
+using Xunit.Abstractions;
+
+namespace MLNet.Recurrent.Core.Tests.Training;
+
+public sealed class OptimizerTests(ITestOutputHelper output)
+{
+    // Both sides run float32 elementwise; PyTorch may fuse a multiply-add where TensorPrimitives rounds twice,
+    // so after five steps the weights may differ in the last bits: |actual - expected| <= 1e-6 * max(1, |expected|).
+    private const double Tolerance = 1e-6;
+
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in Fixture.Load("optimizers").Config.GetProperty("cases").EnumerateArray()) data.Add(c.GetProperty("name").GetString()!);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesPyTorch(string name)
+    {
+        var fixture = Fixture.Load("optimizers");
+        JsonElement config = fixture.Config.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        int steps = fixture.Int("steps"), size = fixture.Int("size");
+        float[] gradients = fixture.Data("gradients"), expected = fixture.Data(name);
+
+        var set = new ParameterSet();
+        var p = set.Add("w", size);
+        fixture.Data("initial").CopyTo(p.Value);
+        IOptimizer optimizer = Create(config);
+        double worst = 0;
+        for (int k = 0; k < steps; k++)
+        {
+            if (config.TryGetProperty("lrs", out var lrs)) optimizer.LearningRate = lrs[k].GetDouble();
+            gradients.AsSpan(k * size, size).CopyTo(p.Gradient);
+            optimizer.Step(set);
+            for (int i = 0; i < size; i++)
+            {
+                double e = expected[k * size + i];
+                worst = Math.Max(worst, Math.Abs(e - p.Value[i]) / Math.Max(1, Math.Abs(e)));
+            }
+        }
+        output.WriteLine($"{name}: max relative difference to PyTorch over {steps} steps = {worst:E3} (tolerance {Tolerance:E0})");
+        Assert.Equal(steps, optimizer.StepCount);
+        Assert.True(worst <= Tolerance, $"{name}: {worst:E3} > {Tolerance:E0}");
+        // The weights moved: a no-op optimizer would not pass the comparison above, but say it plainly.
+        Assert.NotEqual(fixture.Data("initial")[0], p.Value[0]);
+    }
+
+    internal static IOptimizer Create(JsonElement c)
+    {
+        double D(string key, double fallback) => c.TryGetProperty(key, out var v) ? v.GetDouble() : fallback;
+        bool B(string key) => c.TryGetProperty(key, out var v) && v.GetBoolean();
+        double Beta(int i, double fallback) => c.TryGetProperty("betas", out var b) ? b[i].GetDouble() : fallback;
+        double lr = D("lr", 0);
+        return c.GetProperty("kind").GetString() switch
+        {
+            "sgd" => new Sgd(lr, D("momentum", 0), D("dampening", 0), D("weight_decay", 0), B("nesterov")),
+            "adagrad" => new Adagrad(lr, D("lr_decay", 0), D("weight_decay", 0), D("initial_accumulator_value", 0), D("eps", 1e-10)),
+            "rmsprop" => new RmsProp(lr, D("alpha", 0.99), D("eps", 1e-8), D("weight_decay", 0), D("momentum", 0), B("centered")),
+            "adam" => new Adam(lr, Beta(0, 0.9), Beta(1, 0.999), D("eps", 1e-8), D("weight_decay", 0), B("amsgrad")),
+            "adamw" => new AdamW(lr, Beta(0, 0.9), Beta(1, 0.999), D("eps", 1e-8), D("weight_decay", 1e-2), B("amsgrad")),
+            var k => throw new InvalidOperationException($"unknown kind {k}"),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ExportedStateResumesIdentically(string name)
+    {
+        var fixture = Fixture.Load("optimizers");
+        JsonElement config = fixture.Config.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        int steps = fixture.Int("steps"), size = fixture.Int("size");
+        float[] gradients = fixture.Data("gradients");
+
+        float[] RunFrom(ParameterSet set, IOptimizer optimizer, int from)
+        {
+            for (int k = from; k < steps; k++)
+            {
+                if (config.TryGetProperty("lrs", out var lrs)) optimizer.LearningRate = lrs[k].GetDouble();
+                gradients.AsSpan(k * size, size).CopyTo(set.Gradients);
+                optimizer.Step(set);
+            }
+            return set.Values;
+        }
+
+        var straight = new ParameterSet();
+        straight.Add("w", size);
+        fixture.Data("initial").CopyTo(straight.Values, 0);
+        float[] uninterrupted = (float[])RunFrom(straight, Create(config), 0).Clone();
+
+        var first = new ParameterSet();
+        first.Add("w", size);
+        fixture.Data("initial").CopyTo(first.Values, 0);
+        var optimizer = Create(config);
+        for (int k = 0; k < 2; k++)
+        {
+            if (config.TryGetProperty("lrs", out var lrs)) optimizer.LearningRate = lrs[k].GetDouble();
+            gradients.AsSpan(k * size, size).CopyTo(first.Gradients);
+            optimizer.Step(first);
+        }
+        OptimizerState state = optimizer.ExportState();
+        var resumed = Create(config);
+        resumed.ImportState(state);
+        Assert.Equal(2, resumed.StepCount);
+        Assert.Equal(uninterrupted, RunFrom(first, resumed, 2));
+    }
+
+    [Fact]
+    public void ImportRejectsStateOfAnotherKindOrOptions()
+    {
+        var set = new ParameterSet();
+        set.Add("w", 3);
+        var adam = new Adam();
+        adam.Step(set);
+        var e = Assert.Throws<ArgumentException>(() => new Sgd(0.1).ImportState(adam.ExportState()));
+        Assert.Contains("\"Adam\"", e.Message);
+        var amsgrad = new Adam(amsGrad: true);
+        e = Assert.Throws<ArgumentException>(() => amsgrad.ImportState(adam.ExportState()));
+        Assert.Contains("max_exp_avg_sq", e.Message);
+    }
+
+    [Fact]
+    public void StepRejectsASetOfAnotherSize()
+    {
+        var small = new ParameterSet();
+        small.Add("w", 3);
+        var big = new ParameterSet();
+        big.Add("w", 4);
+        var sgd = new Sgd(0.1, momentum: 0.9);
+        sgd.Step(small);
+        var e = Assert.Throws<ArgumentException>(() => sgd.Step(big));
+        Assert.Contains("4 weights", e.Message);
+    }
+
+    [Fact]
+    public void RejectsNegativeLearningRateAndNesterovWithoutMomentum()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(-1));
+        Assert.Contains("'LearningRate' was -1", e.Message);
+        var n = Assert.Throws<ArgumentException>(() => new Sgd(0.1, nesterov: true));
+        Assert.Contains("'nesterov' was True", n.Message);
+    }
+}
