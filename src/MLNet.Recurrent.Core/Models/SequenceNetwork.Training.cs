@@ -45,13 +45,16 @@ public sealed partial class SequenceNetwork
     /// <param name="probabilities">[N, K]: resized and overwritten with the softmax of each row's logits.</param>
     public void Predict(SequenceBatch batch, Tensor probabilities)
     {
-        RunToLogits(batch, training: false);
+        RunInference(batch);
         int k = Options.OutputSize, n = _logits.Length / k;
         probabilities.Resize(n, k);
         ReadOnlySpan<float> z = _logits.Span;
         Span<float> p = probabilities.Span;
         for (int row = 0; row < n; row++) TensorPrimitives.SoftMax(z.Slice(row * k, k), p.Slice(row * k, k));
     }
+
+    /// <summary>Runs the network without targets (no dropout); the result is in <see cref="Logits"/>.</summary>
+    public void RunInference(SequenceBatch batch) => RunToLogits(batch, training: false);
 
     private void RunToLogits(SequenceBatch batch, bool training)
     {

@@ -1,0 +1,70 @@
+using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Serialization;
+
+namespace MLNet.Recurrent.Core.Models;
+
+public sealed partial class SequenceNetwork
+{
+    private const string Prefix = "network.";
+
+    /// <summary>Writes the options (keys <c>network.*</c>) and every parameter by name into a model file.</summary>
+    public void WriteTo(ModelFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var c = file.Configuration;
+        var o = Options;
+        c.Set(Prefix + "inputVocabularySize", o.InputVocabularySize);
+        c.Set(Prefix + "embeddingSize", o.EmbeddingSize);
+        c.Set(Prefix + "frameSize", o.FrameSize);
+        c.Set(Prefix + "cell", o.Cell.ToString());
+        c.Set(Prefix + "hiddenSize", o.HiddenSize);
+        c.Set(Prefix + "layers", o.Layers);
+        c.Set(Prefix + "bidirectional", o.Bidirectional);
+        c.Set(Prefix + "dropout", o.Dropout);
+        c.Set(Prefix + "learnedInitialState", o.LearnedInitialState);
+        c.Set(Prefix + "perStepOutput", o.PerStepOutput);
+        c.Set(Prefix + "pooling", o.Pooling.ToString());
+        c.Set(Prefix + "outputSize", o.OutputSize);
+        file.AddParameters(Parameters);
+    }
+
+    /// <summary>Rebuilds a network written by <see cref="WriteTo"/>; names and shapes must match exactly.</summary>
+    /// <exception cref="InvalidDataException">The file's configuration or parameters do not describe a valid network.</exception>
+    public static SequenceNetwork ReadFrom(ModelFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var c = file.Configuration;
+        SequenceNetworkOptions options;
+        try
+        {
+            options = new SequenceNetworkOptions
+            {
+                InputVocabularySize = c.GetInt32(Prefix + "inputVocabularySize"),
+                EmbeddingSize = c.GetInt32(Prefix + "embeddingSize"),
+                FrameSize = c.GetInt32(Prefix + "frameSize"),
+                Cell = ParseEnum<CellType>(c.GetString(Prefix + "cell"), "cell"),
+                HiddenSize = c.GetInt32(Prefix + "hiddenSize"),
+                Layers = c.GetInt32(Prefix + "layers"),
+                Bidirectional = c.GetBoolean(Prefix + "bidirectional"),
+                Dropout = c.GetSingle(Prefix + "dropout"),
+                LearnedInitialState = c.GetBoolean(Prefix + "learnedInitialState"),
+                PerStepOutput = c.GetBoolean(Prefix + "perStepOutput"),
+                Pooling = ParseEnum<PoolingKind>(c.GetString(Prefix + "pooling"), "pooling"),
+                OutputSize = c.GetInt32(Prefix + "outputSize"),
+            };
+            options.Validate();
+        }
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidCastException)
+        {
+            throw new InvalidDataException($"The model file does not describe a sequence network: {e.Message}", e);
+        }
+        var network = new SequenceNetwork(options);
+        file.CopyParametersTo(network.Parameters);
+        return network;
+    }
+
+    private static T ParseEnum<T>(string text, string key) where T : struct, Enum =>
+        Enum.TryParse<T>(text, ignoreCase: false, out var value) && Enum.IsDefined(value)
+            ? value
+            : throw new InvalidDataException($"'{Prefix}{key}' was \"{text}\"; it must be one of {string.Join(", ", Enum.GetNames<T>())}.");
+}

@@ -1,0 +1,56 @@
+namespace MLNet.Recurrent.Core.Models;
+
+public sealed partial class SequenceNetwork
+{
+    /// <summary>Copies the carried state into <paramref name="into"/> (or a new snapshot) and returns it.</summary>
+    public CarriedState SaveCarriedState(CarriedState? into = null)
+    {
+        into ??= new CarriedState();
+        into.HasState = _hasCarriedState;
+        if (_hasCarriedState)
+        {
+            into.Hidden.Resize(_carriedHidden.Shape);
+            _carriedHidden.Span.CopyTo(into.Hidden.Span);
+            into.Cell.Resize(_carriedCell.Shape);
+            _carriedCell.Span.CopyTo(into.Cell.Span);
+        }
+        return into;
+    }
+
+    /// <summary>Makes <paramref name="state"/> the state the next forward pass starts from.</summary>
+    public void RestoreCarriedState(CarriedState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _hasCarriedState = state.HasState;
+        if (!state.HasState) return;
+        _carriedHidden.Resize(state.Hidden.Shape);
+        state.Hidden.Span.CopyTo(_carriedHidden.Span);
+        _carriedCell.Resize(state.Cell.Shape);
+        state.Cell.Span.CopyTo(_carriedCell.Span);
+    }
+
+    /// <summary>
+    /// Rebuilds the carried state's batch rows: new row i takes old row <c>sourceRows[i]</c> in every layer and
+    /// direction (beam search). Without a carried state nothing changes: every row is at the initial state.
+    /// </summary>
+    internal void GatherCarriedRows(ReadOnlySpan<int> sourceRows, Numerics.Tensor scratch)
+    {
+        if (!_hasCarriedState) return;
+        Gather(_carriedHidden, sourceRows, scratch);
+        if (_carriedCell.Length > 0) Gather(_carriedCell, sourceRows, scratch);
+    }
+
+    private static void Gather(Numerics.Tensor state, ReadOnlySpan<int> rows, Numerics.Tensor scratch)
+    {
+        // state: [L * dirs, B, H] -> [L * dirs, rows.Length, H]
+        int layers = state.Dim(0), b = state.Dim(1), h = state.Dim(2);
+        scratch.Resize(layers, rows.Length, h);
+        ReadOnlySpan<float> from = state.Span;
+        Span<float> to = scratch.Span;
+        for (int l = 0; l < layers; l++)
+            for (int i = 0; i < rows.Length; i++)
+                from.Slice((l * b + rows[i]) * h, h).CopyTo(to.Slice((l * rows.Length + i) * h, h));
+        state.Resize(layers, rows.Length, h);
+        scratch.Span.CopyTo(state.Span);
+    }
+}

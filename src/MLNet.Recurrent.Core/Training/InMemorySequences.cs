@@ -1,0 +1,66 @@
+using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Models;
+
+namespace MLNet.Recurrent.Core.Training;
+
+/// <summary>Sequences held in arrays: token ids or frames, with one class per sequence or one per step.</summary>
+public sealed class InMemorySequences : ISequenceSource
+{
+    private readonly int[][]? _tokens;
+    private readonly float[][]? _frames;
+    private readonly int _frameSize;
+    private readonly int[]? _labels;
+    private readonly int[][]? _stepLabels;
+
+    private InMemorySequences(int[][]? tokens, float[][]? frames, int frameSize, int[]? labels, int[][]? stepLabels)
+    {
+        _tokens = tokens;
+        _frames = frames;
+        _frameSize = frameSize;
+        _labels = labels;
+        _stepLabels = stepLabels;
+        Count = tokens?.Length ?? frames!.Length;
+        if ((labels?.Length ?? stepLabels!.Length) != Count)
+            ThrowHelper.Argument("labels", $"{labels?.Length ?? stepLabels!.Length} entries", $"there must be one per sequence ({Count})");
+        if (stepLabels is not null)
+            for (int i = 0; i < Count; i++)
+                if (stepLabels[i].Length != LengthOf(i))
+                    ThrowHelper.Argument($"stepLabels[{i}]", $"{stepLabels[i].Length} labels", $"sequence {i} has {LengthOf(i)} steps");
+    }
+
+    /// <summary>Token sequences with one class each.</summary>
+    public static InMemorySequences Classified(int[][] tokens, int[] labels) => new(tokens, null, 0, labels, null);
+
+    /// <summary>Token sequences with a class per step.</summary>
+    public static InMemorySequences Labelled(int[][] tokens, int[][] stepLabels) => new(tokens, null, 0, null, stepLabels);
+
+    /// <summary>Frame sequences ([length, D] row-major each) with one class each.</summary>
+    public static InMemorySequences ClassifiedFrames(float[][] frames, int frameSize, int[] labels) => new(null, Check(frames, frameSize), frameSize, labels, null);
+
+    /// <summary>Frame sequences ([length, D] row-major each) with a class per step.</summary>
+    public static InMemorySequences LabelledFrames(float[][] frames, int frameSize, int[][] stepLabels) => new(null, Check(frames, frameSize), frameSize, null, stepLabels);
+
+    /// <inheritdoc/>
+    public int Count { get; }
+
+    /// <inheritdoc/>
+    public int LengthOf(int index) => _tokens is not null ? _tokens[index].Length : _frames![index].Length / _frameSize;
+
+    /// <inheritdoc/>
+    public void Fill(int index, SequenceBatch batch, int row)
+    {
+        if (_tokens is not null) batch.SetTokens(row, _tokens[index]);
+        else batch.SetFrames(row, _frames![index]);
+        if (_labels is not null) batch.SetTarget(row, _labels[index]);
+        else batch.SetStepTargets(row, _stepLabels![index]);
+    }
+
+    private static float[][] Check(float[][] frames, int frameSize)
+    {
+        ThrowHelper.ThrowIfNotPositive(frameSize, nameof(frameSize));
+        for (int i = 0; i < frames.Length; i++)
+            if (frames[i].Length % frameSize != 0)
+                ThrowHelper.Argument($"frames[{i}]", $"{frames[i].Length} values", $"it must be a whole number of frames of {frameSize}");
+        return frames;
+    }
+}

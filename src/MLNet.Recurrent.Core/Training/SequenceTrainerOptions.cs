@@ -1,0 +1,21 @@
+using MLNet.Recurrent.Core.Internals;
+
+namespace MLNet.Recurrent.Core.Training;
+
+/// <summary>Options of <see cref="SequenceTrainer"/>: <see cref="TrainingOptions"/> plus the number of epochs.</summary>
+public sealed class SequenceTrainerOptions : TrainingOptions
+{
+    /// <summary>Passes over the training sequences.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Reports progress every this many steps (and after every evaluation).</summary>
+    public int ReportEvery { get; init; } = 10;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        ThrowHelper.ThrowIfNotPositive(Epochs, nameof(Epochs));
+        ThrowHelper.ThrowIfNotPositive(ReportEvery, nameof(ReportEvery));
+    }
+}

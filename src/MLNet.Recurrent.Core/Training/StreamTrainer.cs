@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Models;
+using MLNet.Recurrent.Core.Numerics;
+
+namespace MLNet.Recurrent.Core.Training;
+
+/// <summary>
+/// Truncated backpropagation through time over one long token stream, char-rnn style: the stream is cut into B
+/// parallel tracks, read k1 steps at a time, and the hidden state is carried from one chunk to the next but its
+/// gradient is not (detached). Each update backpropagates k2 steps. The last fraction of the stream is held out
+/// and scored every few hundred steps; the best weights are kept.
+/// </summary>
+public sealed partial class StreamTrainer
+{
+    private readonly SequenceNetwork _network;
+    private readonly StreamTrainerOptions _options;
+    private readonly SequenceBatch _batch = new();
+
+    /// <summary>Prepares to train <paramref name="network"/> (per-step token output) from its current weights.</summary>
+    public StreamTrainer(SequenceNetwork network, StreamTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!network.Options.TokenInput || !network.Options.PerStepOutput || network.Options.Bidirectional)
+            ThrowHelper.Argument(nameof(network), "its options", "truncated BPTT over a stream needs a unidirectional network that reads token ids and predicts every step");
+        _network = network;
+        _options = options;
+    }
+
+    /// <summary>Trains on <paramref name="stream"/> (its last <c>ValidationFraction</c> held out).</summary>
+    /// <param name="stream">Token ids; each next token is the target of the one before it.</param>
+    /// <param name="progress">Receives a report every <c>ReportEvery</c> steps and after each evaluation.</param>
+    /// <param name="cancellation">Stops at the next step; the network then holds the best weights so far.</param>
+    public TrainingResult Fit(int[] stream, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        int cut = (int)(stream.Length * (1 - _options.ValidationFraction));
+        return Fit(stream.AsMemory(0, cut), stream.AsMemory(cut), progress, cancellation);
+    }
+
+    /// <summary>Trains on <paramref name="train"/> and scores <paramref name="validation"/> (which may be empty).</summary>
+    /// <param name="train">Training token ids; each next token is the target of the one before it.</param>
+    /// <param name="validation">Held-out token ids, scored every <c>EvaluateEvery</c> steps; empty for none.</param>
+    /// <param name="progress">Receives a report every <c>ReportEvery</c> steps and after each evaluation.</param>
+    /// <param name="cancellation">Stops at the next step; the network then holds the best weights so far.</param>
+    public TrainingResult Fit(ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        int b = _options.BatchSize, k1 = _options.SequenceLength, k2 = _options.EffectiveBackpropSteps;
+        long trackLength = (train.Length - 1) / b;
+        if (trackLength < k1)
+            ThrowHelper.Argument(nameof(train), $"{train.Length} tokens",
+                $"{b} tracks ('BatchSize') of at least 'SequenceLength' ({k1}) steps need at least {(long)b * k1 + 1} training tokens");
+
+        var runner = new StepRunner(_network, _options, _options.CreateOptimizer(), _options.CreateSchedule(_options.Steps));
+        var best = new BestWeights(_network.Parameters);
+        var history = new List<TrainingProgress>();
+        var states = new StateRing(k2 / k1, _network);
+        var clock = Stopwatch.StartNew();
+        long position = 0, targets = 0;
+        int epoch = 1;
+        bool canceled = false, stoppedEarly = false;
+        double loss = 0, norm = 0;
+
+        _network.CarryState = true;
+        _network.ResetState();
+        states.Clear();
+        while (runner.Optimizer.StepCount < _options.Steps)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                canceled = true;
+                break;
+            }
+            if (_options.MaxDuration is { } limit && clock.Elapsed >= limit) break;
+            if (position + k1 > trackLength)
+            {
+                position = 0;
+                epoch++;
+                states.Clear();
+            }
+            // The window re-reads up to k2 - k1 earlier steps from the state saved when it began.
+            long start = Math.Max(0, position + k1 - k2);
+            states.LoadStartState(_network, (int)((position - start) / k1));
+            FillWindow(train.Span, trackLength, start, position, (int)(position + k1 - start));
+            (loss, norm) = runner.Step(_batch);
+            states.SaveEndState(_network);
+            position += k1;
+            targets += (long)_network.LastLoss.Count;
+
+            long step = runner.Optimizer.StepCount;
+            bool evaluate = validation.Length > 1 && (step % _options.EvaluateEvery == 0 || step == _options.Steps);
+            if (evaluate)
+            {
+                var result = Evaluate(validation.Span);
+                best.Offer(result);
+                var report = new TrainingProgress(epoch, step, _options.Steps, loss, norm, targets / clock.Elapsed.TotalSeconds, clock.Elapsed, result);
+                history.Add(report);
+                progress?.Report(report);
+                if (_options.Patience > 0 && best.EvaluationsSinceBest >= _options.Patience)
+                {
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+            else if (step % _options.ReportEvery == 0)
+                progress?.Report(new TrainingProgress(epoch, step, _options.Steps, loss, norm, targets / clock.Elapsed.TotalSeconds, clock.Elapsed, null));
+        }
+        best.Restore();
+        _network.ResetState();
+        return new TrainingResult(runner.Optimizer.StepCount, epoch, best.Best, stoppedEarly, canceled, history);
+    }
+
+    /// <summary>
+    /// Mean loss per token over a stream read as <c>ValidationTracks</c> parallel tracks in chunks of
+    /// <c>ValidationChunk</c> steps, the state carried across chunks (the reference PyTorch script's measure
+    /// with one track).
+    /// </summary>
+    public EvaluationResult Evaluate(ReadOnlySpan<int> stream)
+    {
+        int b = _options.ValidationTracks;
+        long trackLength = (stream.Length - 1) / b;
+        if (trackLength < 1) ThrowHelper.Argument(nameof(stream), $"{stream.Length} tokens", $"it needs at least {b + 1} tokens for {b} tracks");
+        var saved = _network.SaveCarriedState();
+        _network.ResetState();
+        double nll = 0, count = 0, correct = 0;
+        for (long start = 0; start < trackLength; start += _options.ValidationChunk)
+        {
+            int steps = (int)Math.Min(_options.ValidationChunk, trackLength - start);
+            FillTracks(stream, trackLength, b, start, steps, firstTarget: 0);
+            _network.Forward(_batch, training: false);
+            nll += _network.LastLoss.NllSum;
+            count += _network.LastLoss.Count;
+            correct += SequenceTrainer.CountCorrect(_network.Logits, _batch.Targets);
+        }
+        _network.RestoreCarriedState(saved);
+        return new EvaluationResult(count > 0 ? nll / count : 0, count > 0 ? correct / count : 0, (long)count);
+    }
+
+    private void FillWindow(ReadOnlySpan<int> train, long trackLength, long start, long position, int steps) =>
+        FillTracks(train, trackLength, _options.BatchSize, start, steps, firstTarget: (int)(position - start));
+
+    /// <summary>Track j reads tokens [j*n + start, j*n + start + steps); targets before <paramref name="firstTarget"/> are ignored.</summary>
+    private void FillTracks(ReadOnlySpan<int> stream, long trackLength, int tracks, long start, int steps, int firstTarget)
+    {
+        _batch.Reset(tracks, steps, 0, perStepTargets: true);
+        Span<int> tokens = _batch.Tokens, targets = _batch.Targets, lengths = _batch.Lengths;
+        for (int j = 0; j < tracks; j++)
+        {
+            long offset = j * trackLength + start;
+            for (int t = 0; t < steps; t++)
+            {
+                tokens[t * tracks + j] = stream[(int)(offset + t)];
+                if (t >= firstTarget) targets[t * tracks + j] = stream[(int)(offset + t + 1)];
+            }
+            lengths[j] = steps;
+        }
+    }
+}
