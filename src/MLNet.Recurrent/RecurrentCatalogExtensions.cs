@@ -1,8 +1,7 @@
+using Microsoft.ML;
 using MLNet.Recurrent;
 
-namespace Microsoft.ML;
-
-/// <summary>Adds <see cref="RecurrentCatalog"/> to <see cref="TransformsCatalog"/>.</summary>
+/// <summary>Adds <see cref="RecurrentCatalog"/> to <see cref="TransformsCatalog"/>: <c>mlContext.Transforms.Recurrent</c>.</summary>
 public static class RecurrentCatalogExtensions
 {
     extension(TransformsCatalog catalog)
@@ -10,11 +9,4 @@ public static class RecurrentCatalogExtensions
         /// <summary>Recurrent-network components: <c>mlContext.Transforms.Recurrent.NormalizeFrames(...)</c>.</summary>
         public RecurrentCatalog Recurrent => new(catalog);
     }
-
-    /// <summary>
-    /// Recurrent-network components for code compiled before C# 14, which cannot use extension properties:
-    /// <c>mlContext.Transforms.Recurrent().NormalizeFrames(...)</c>.
-    /// </summary>
-    /// <param name="catalog">The transforms catalog, <c>mlContext.Transforms</c>.</param>
-    public static RecurrentCatalog Recurrent(this TransformsCatalog catalog) => new(catalog);
 }

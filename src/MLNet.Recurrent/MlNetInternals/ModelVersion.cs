@@ -6,7 +6,8 @@ namespace MLNet.Recurrent.MlNetInternals;
 /// <summary>
 /// How a component's saved form identifies itself in an ML.NET model zip: an 8-character model signature,
 /// the format version written now, the oldest version this code still reads, and the loader signature that
-/// <c>[assembly: LoadableClass]</c> registers (unique across ML.NET, compared case-insensitively).
+/// <c>[assembly: LoadableClass]</c> registers (at most 23 ASCII characters, unique across ML.NET, compared
+/// case-insensitively).
 /// </summary>
 internal sealed record ModelVersion
 {
@@ -17,8 +18,9 @@ internal sealed record ModelVersion
             ThrowHelper.OutOfRange(nameof(modelSignature), modelSignature, "it must be exactly 8 ASCII characters");
         if (oldestReadable == 0 || oldestReadable > version)
             ThrowHelper.OutOfRange(nameof(oldestReadable), oldestReadable, $"it must be between 1 and the version, {version}");
-        if (string.IsNullOrWhiteSpace(loaderSignature))
-            ThrowHelper.OutOfRange(nameof(loaderSignature), loaderSignature, "it must be a non-empty name");
+        // ML.NET stores the loader signature in a fixed 24-byte header field, NUL-terminated.
+        if (string.IsNullOrWhiteSpace(loaderSignature) || loaderSignature.Length > 23 || loaderSignature.Any(c => c > 127))
+            ThrowHelper.OutOfRange(nameof(loaderSignature), loaderSignature, "it must be 1 to 23 ASCII characters");
         ModelSignature = modelSignature;
         Version = version;
         OldestReadable = oldestReadable;

@@ -10,6 +10,9 @@ namespace MLNet.Recurrent.MlNetInternals;
 /// </summary>
 internal static class SchemaShapes
 {
+    /// <summary>The estimator-time view of a schema (ML.NET keeps <c>SchemaShape.Create</c> internal).</summary>
+    public static SchemaShape Create(DataViewSchema schema) => SchemaShape.Create(schema);
+
     /// <summary>The shape of a concrete output column (kind, item type, key-ness and annotation kinds).</summary>
     public static SchemaShape.Column Of(DataViewSchema.DetachedColumn column) =>
         Of(column.Name, column.Type, column.Annotations.Schema.Select(a => (a.Name, a.Type)));

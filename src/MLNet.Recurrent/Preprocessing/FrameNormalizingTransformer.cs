@@ -13,7 +13,7 @@ namespace MLNet.Recurrent.Preprocessing;
 /// </summary>
 public sealed class FrameNormalizingTransformer : RecurrentTransformerBase, IRecurrentComponent<FrameNormalizingTransformer>
 {
-    internal const string LoaderSignature = "MLNetRecurrentFrameNormalizer";
+    internal const string LoaderSignature = "RecurrentFrameNorm";
 
     // Version 1: input column, output column, FeatureStandardizer.
     private static readonly ModelVersion s_version = new("FRMNORMZ", version: 1, oldestReadable: 1, LoaderSignature);
