@@ -1,0 +1,65 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Recurrent.MlNetInternals;
+
+/// <summary>
+/// What a component requires of an input column, checkable both on a concrete type (transformer time) and on
+/// ML.NET's coarser <see cref="SchemaShape.Column"/> (estimator time), with the words used in error messages.
+/// </summary>
+internal sealed class ColumnExpectation
+{
+    private readonly Func<DataViewType, bool> _matchesType;
+    private readonly Func<SchemaShape.Column, bool> _matchesShape;
+
+    private ColumnExpectation(string description, Func<DataViewType, bool> matchesType, Func<SchemaShape.Column, bool> matchesShape)
+    {
+        Description = description;
+        _matchesType = matchesType;
+        _matchesShape = matchesShape;
+    }
+
+    /// <summary>Completes "expects ...", e.g. "a vector of Single holding frames of 3 features".</summary>
+    public string Description { get; }
+
+    /// <summary>Whether a concrete column type qualifies.</summary>
+    public bool Matches(DataViewType type) => _matchesType(type);
+
+    /// <summary>Whether an estimator-time column shape qualifies.</summary>
+    public bool Matches(SchemaShape.Column column) => _matchesShape(column);
+
+    /// <summary>
+    /// A sequence of frames of D floats: a vector of <see cref="float"/> (variable or known length) whose
+    /// length is a multiple of D. With <paramref name="frameSize"/> 0 the column must declare D itself through
+    /// dimensions <c>[0, D]</c> (see <see cref="FrameSequenceReader.FrameSizeOf"/>).
+    /// </summary>
+    public static ColumnExpectation FloatFrames(int frameSize)
+    {
+        string description = frameSize > 0
+            ? $"a vector of Single holding frames of {frameSize} features (a length that is a multiple of {frameSize})"
+            : "a vector of Single declaring frames of D features (dimensions [0, D]), or pass the frame size";
+        return new ColumnExpectation(
+            description,
+            type => type is VectorDataViewType v && v.ItemType == NumberDataViewType.Single &&
+                    (frameSize > 0 ? v.Size % frameSize == 0 : FrameSequenceReader.FrameSizeOf(v) > 0),
+            shape => shape.Kind != SchemaShape.Column.VectorKind.Scalar && !shape.IsKey && shape.ItemType == NumberDataViewType.Single);
+    }
+
+    /// <summary>A sequence of tokens: a vector (variable or known length) of keys, as <c>MapValueToKey</c> makes from tokenized text.</summary>
+    public static ColumnExpectation KeySequence() => new(
+        "a vector of keys (tokens mapped by MapValueToKey)",
+        type => type is VectorDataViewType { ItemType: KeyDataViewType },
+        shape => shape.Kind != SchemaShape.Column.VectorKind.Scalar && shape.IsKey);
+
+    /// <summary>A single key, such as a class label made by <c>MapValueToKey</c>.</summary>
+    public static ColumnExpectation ScalarKey() => new(
+        "a single key (a label mapped by MapValueToKey)",
+        type => type is KeyDataViewType,
+        shape => shape.Kind == SchemaShape.Column.VectorKind.Scalar && shape.IsKey);
+
+    /// <summary>A single text value.</summary>
+    public static ColumnExpectation ScalarText() => new(
+        "a single String",
+        type => type is TextDataViewType,
+        shape => shape.Kind == SchemaShape.Column.VectorKind.Scalar && !shape.IsKey && shape.ItemType is TextDataViewType);
+}

@@ -1,0 +1,10 @@
+using Microsoft.ML;
+using MLNet.Recurrent.MlNetInternals;
+using MLNet.Recurrent.Preprocessing;
+
+// One line per transformer: lets plain MLContext.Model.Load find the loader by the signature recorded in the
+// model zip (ML.NET scans these attributes when it loads this assembly). Loader signatures must be unique
+// across ML.NET.
+
+[assembly: LoadableClass(typeof(FrameNormalizingTransformer), typeof(ModelLoader<FrameNormalizingTransformer>), null,
+    typeof(SignatureLoadModel), "Frame normalizer", FrameNormalizingTransformer.LoaderSignature)]
