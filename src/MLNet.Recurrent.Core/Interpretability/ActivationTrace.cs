@@ -14,6 +14,8 @@ namespace MLNet.Recurrent.Core.Interpretability;
 /// </remarks>
 public sealed class ActivationTrace
 {
+    private static readonly ActivationKind[] s_cellAndHidden = [ActivationKind.Cell, ActivationKind.Hidden];
+    private static readonly ActivationKind[] s_hiddenOnly = [ActivationKind.Hidden];
     private readonly Rune[] _text;
     private readonly float[][] _hidden;
     private readonly float[][]? _cells;
@@ -64,7 +66,7 @@ public sealed class ActivationTrace
     public bool HasCellState => _cells is not null;
 
     /// <summary>The kinds this trace holds: <see cref="ActivationKind.Cell"/> (if any) then <see cref="ActivationKind.Hidden"/>.</summary>
-    public IReadOnlyList<ActivationKind> Kinds => HasCellState ? [ActivationKind.Cell, ActivationKind.Hidden] : [ActivationKind.Hidden];
+    public IReadOnlyList<ActivationKind> Kinds => HasCellState ? s_cellAndHidden : s_hiddenOnly;
 
     /// <summary>The cell states c of one layer, shape [N, H] row-major.</summary>
     /// <param name="layer">The layer, in [0, <see cref="Layers"/>).</param>
