@@ -14,8 +14,8 @@ namespace MLNet.Recurrent.Core.Interpretability;
 /// </remarks>
 public sealed class ActivationTrace
 {
-    private static readonly ActivationKind[] s_cellAndHidden = [ActivationKind.Cell, ActivationKind.Hidden];
-    private static readonly ActivationKind[] s_hiddenOnly = [ActivationKind.Hidden];
+    private static readonly IReadOnlyList<ActivationKind> s_cellAndHidden = Array.AsReadOnly([ActivationKind.Cell, ActivationKind.Hidden]);
+    private static readonly IReadOnlyList<ActivationKind> s_hiddenOnly = Array.AsReadOnly([ActivationKind.Hidden]);
     private readonly Rune[] _text;
     private readonly float[][] _hidden;
     private readonly float[][]? _cells;
