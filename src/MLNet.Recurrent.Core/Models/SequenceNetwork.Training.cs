@@ -94,7 +94,7 @@ public sealed partial class SequenceNetwork
             _pooling.Forward(_rnnOutput, batch.Lengths, _pooled);
             features = _pooled;
         }
-        _outputDropout.Forward(features, _headInput, training);
+        _outputDropout.Forward(_headInput, features, training);
         _output.Forward(_headInput, _logits);
         _logits.Resize(_logits.Length / Options.OutputSize, Options.OutputSize);
         _lastBatch = batch;

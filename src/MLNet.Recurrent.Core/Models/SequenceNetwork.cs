@@ -56,7 +56,7 @@ public sealed partial class SequenceNetwork : IDisposable
             LearnedInitialState = options.LearnedInitialState,
         }, Parameters, "rnn.");
         if (!options.PerStepOutput) _pooling = new SequencePooling(options.Pooling);
-        _outputDropout = new Dropout(options.Dropout);
+        _outputDropout = new Dropout(options.Dropout, seed: 0);
         _output = new Linear(Parameters, RecurrentOutputSize, options.OutputSize, prefix: "output.");
         _loss = new SoftmaxCrossEntropy(ignoreIndex: SequenceBatch.IgnoreTarget);
     }
@@ -83,15 +83,27 @@ public sealed partial class SequenceNetwork : IDisposable
     public void ResetState() => _hasCarriedState = false;
 
     /// <summary>
-    /// Seeds every weight: Glorot-uniform input and output weights, orthogonal recurrent weights per gate block,
-    /// LSTM forget-gate bias 1 (optional), normal embeddings.
+    /// Seeds every weight and the dropout masks: normal embeddings, Glorot-uniform input weights and orthogonal
+    /// recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
+    /// output layer's PyTorch default.
     /// </summary>
     public void Initialize(int seed, bool forgetGateBiasOne = true)
     {
-        var random = new Random(seed);
+        var random = new DeterministicRandom(seed);
         _embedding?.Initialize(random);
-        _rnn.Initialize(random, forgetGateBiasOne);
+        _rnn.InitializeWeights(random); // biases and learned initial states: PyTorch's defaults
+        int h = Options.HiddenSize;
+        foreach (var p in Parameters.Parameters)
+        {
+            if (p.Name.StartsWith("rnn.weight_ih_", StringComparison.Ordinal) || p.Name.StartsWith("rnn.weight_vh_", StringComparison.Ordinal))
+                Initializers.GlorotUniform(p, random, blockRows: h);
+            else if (p.Name.StartsWith("rnn.weight_hh_", StringComparison.Ordinal))
+                Initializers.Orthogonal(p, random, blockRows: h);
+        }
+        if (forgetGateBiasOne && Options.Cell == CellType.Lstm) Initializers.LstmForgetGateBias(Parameters, "rnn.");
         _output.Initialize(random);
+        _rnn.ResetDropout(unchecked(seed * 31 + 1));
+        _outputDropout.Reset(unchecked(seed * 31 + 2));
     }
 
     /// <summary>A deep copy with the same weights and its own workspaces (for another thread).</summary>
