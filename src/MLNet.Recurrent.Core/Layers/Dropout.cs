@@ -31,20 +31,20 @@ public sealed class Dropout
     public void Reset(int seed) => _random = new Random(seed);
 
     /// <summary>Applies dropout (training) or copies (inference), caching the mask.</summary>
-    /// <param name="output">Same shape as <paramref name="input"/>: resized and written.</param>
     /// <param name="input">Any shape.</param>
+    /// <param name="output">Same shape as <paramref name="input"/>: resized and written.</param>
     /// <param name="training">Whether to drop; otherwise the output is a copy of the input.</param>
-    public void Forward(Tensor output, Tensor input, bool training)
+    public void Forward(Tensor input, Tensor output, bool training)
     {
         output.Resize(input.Shape);
-        Forward(output.Span, input.Span, training);
+        Forward(input.Span, output.Span, training);
     }
 
     /// <summary>Applies dropout (training) or copies (inference) over spans of equal length, caching the mask.</summary>
-    /// <param name="output">Written; may be the same memory as <paramref name="input"/>.</param>
     /// <param name="input">The values.</param>
+    /// <param name="output">Written; may be the same memory as <paramref name="input"/>.</param>
     /// <param name="training">Whether to drop.</param>
-    public void Forward(Span<float> output, ReadOnlySpan<float> input, bool training)
+    public void Forward(ReadOnlySpan<float> input, Span<float> output, bool training)
     {
         if (output.Length != input.Length) ThrowHelper.Argument(nameof(output), $"length {output.Length}", $"it must have the input's length {input.Length}");
         _masked = training && Probability > 0f;

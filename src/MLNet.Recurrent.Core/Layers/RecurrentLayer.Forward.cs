@@ -73,7 +73,7 @@ public sealed partial class RecurrentLayer
             Tensor layerOutput = _outputs[k];
             layerOutput.Resize(steps, batch, _dirs * h);
             for (int d = 0; d < _dirs; d++) ForwardDirection(_directions[k * _dirs + d], layerInput, layerOutput, initialHidden, initialCell);
-            if (k < _layers - 1) _dropouts[k].Forward(_dropped[k], layerOutput, _dropoutActive);
+            if (k < _layers - 1) _dropouts[k].Forward(layerOutput, _dropped[k], _dropoutActive);
         }
 
         output.Resize(steps, batch, _dirs * h);
