@@ -52,7 +52,8 @@ public sealed class Tensor : IDisposable
         long length = 1;
         for (int i = 0; i < shape.Length; i++)
         {
-            ThrowHelper.ThrowIfNegative(shape[i], $"shape[{i}]");
+            // Checked inline: building the name eagerly would allocate a string on every (steady-state) Resize.
+            if (shape[i] < 0) ThrowHelper.OutOfRange($"shape[{i}]", shape[i], "it must be zero or positive");
             length *= shape[i];
         }
         if (length > System.Array.MaxLength) ThrowHelper.OutOfRange("shape", length, $"the element count must be at most {System.Array.MaxLength}");
