@@ -28,7 +28,7 @@ public sealed partial class RecurrentLayer
     /// lengths[b] - 1; final states are each sequence's own (forward: at its end, reverse: at t = 0). A length of 0
     /// gives zero outputs and final state = initial state. Caches what <see cref="Backward"/> needs.
     /// </summary>
-    /// <param name="input">x, <c>[T, B, D]</c>, time-major. Must not change before Backward.</param>
+    /// <param name="input">x, <c>[T, B, D]</c>, time-major (copied: the caller may reuse it before Backward).</param>
     /// <param name="lengths">Length of each sequence, <c>[B]</c>, each in [0, T]; empty means all T.</param>
     /// <param name="initialHidden">h0, <c>[L*dirs, B, H]</c>; null means the learned h0 (if configured) or zeros.</param>
     /// <param name="initialCell">LSTM c0, <c>[L*dirs, B, H]</c>; null means the learned c0 (if configured) or zeros.</param>
