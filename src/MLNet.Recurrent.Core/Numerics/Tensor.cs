@@ -52,7 +52,7 @@ public sealed class Tensor : IDisposable
         long length = 1;
         for (int i = 0; i < shape.Length; i++)
         {
-            // Checked inline: an interpolated name passed to ThrowIfNegative would allocate on every call.
+            // Checked inline: building the name eagerly would allocate a string on every (steady-state) Resize.
             if (shape[i] < 0) ThrowHelper.OutOfRange($"shape[{i}]", shape[i], "it must be zero or positive");
             length *= shape[i];
         }
