@@ -49,7 +49,7 @@ public sealed partial class SequenceNetwork
                 Dropout = c.GetSingle(Prefix + "dropout"),
                 LearnedInitialState = c.GetBoolean(Prefix + "learnedInitialState"),
                 PerStepOutput = c.GetBoolean(Prefix + "perStepOutput"),
-                Pooling = ParseEnum<PoolingKind>(c.GetString(Prefix + "pooling"), "pooling"),
+                Pooling = ParseEnum<SequencePoolingMode>(c.GetString(Prefix + "pooling"), "pooling"),
                 OutputSize = c.GetInt32(Prefix + "outputSize"),
             };
             options.Validate();

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
@@ -31,7 +31,7 @@ public sealed partial class SequenceNetwork
         _output.Backward(_dHeadInput, _dLogits, _headInput);
         Tensor dFeatures = _pooling is null ? _dRnnOutput : _dPooled;
         _outputDropout.Backward(dFeatures, _dHeadInput);
-        _pooling?.Backward(_dRnnOutput, _dPooled, batch.Lengths);
+        _pooling?.Backward(_dRnnOutput, _dPooled);
         _rnn.Backward(_embedding is null ? null : _dEmbedded, null, null, null, _dRnnOutput, null, null);
         if (_embedding is not null)
         {
@@ -94,7 +94,7 @@ public sealed partial class SequenceNetwork
             _pooling.Forward(_rnnOutput, batch.Lengths, _pooled);
             features = _pooled;
         }
-        _outputDropout.Forward(_headInput, features, training);
+        _outputDropout.Forward(features, _headInput, training);
         _output.Forward(_headInput, _logits);
         _logits.Resize(_logits.Length / Options.OutputSize, Options.OutputSize);
         _lastBatch = batch;

@@ -55,7 +55,7 @@ public sealed partial class SequenceNetwork : IDisposable
             Dropout = options.Dropout,
             LearnedInitialState = options.LearnedInitialState,
         }, Parameters, "rnn.");
-        if (!options.PerStepOutput) _pooling = new SequencePooling(options.Pooling);
+        if (!options.PerStepOutput) _pooling = new SequencePooling(options.Pooling, options.Bidirectional);
         _outputDropout = new Dropout(options.Dropout, seed: 0);
         _output = new Linear(Parameters, RecurrentOutputSize, options.OutputSize, prefix: "output.");
         _loss = new SoftmaxCrossEntropy(ignoreIndex: SequenceBatch.IgnoreTarget);

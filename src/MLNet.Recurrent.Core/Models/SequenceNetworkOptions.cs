@@ -41,7 +41,7 @@ public sealed class SequenceNetworkOptions
     public bool PerStepOutput { get; init; }
 
     /// <summary>How steps are summarized for a per-sequence prediction.</summary>
-    public PoolingKind Pooling { get; init; } = PoolingKind.Last;
+    public SequencePoolingMode Pooling { get; init; } = SequencePoolingMode.Last;
 
     /// <summary>K: the number of classes predicted (V for a language model).</summary>
     public int OutputSize { get; init; }
