@@ -12,7 +12,11 @@ namespace MLNet.Recurrent.Core.Numerics.Internals;
 /// </remarks>
 internal sealed unsafe class GemmJob : IThreadPoolWorkItem
 {
-    [ThreadStatic] private static GemmJob? t_job;
+    // A caller often finishes before a queued worker has even started; that worker still holds the job, so
+    // each thread keeps a few jobs and takes any one no worker holds.
+    private const int JobsPerThread = 8;
+
+    [ThreadStatic] private static GemmJob?[]? t_jobs;
 
     private GemmKernel _kernel;
     private delegate*<nint, float*, float*, float*, nint, float, float, void> _micro;
@@ -26,16 +30,16 @@ internal sealed unsafe class GemmJob : IThreadPoolWorkItem
     private int _taskRows, _taskColumns, _tasksAcross, _taskCount;
     private int _next, _done, _references;
 
-    /// <summary>Returns this thread's job when no late worker still holds it, else a new one.</summary>
+    /// <summary>Returns one of this thread's jobs that no late worker still holds, else a new one.</summary>
     internal static GemmJob Rent()
     {
-        var job = t_job;
-        if (job is null || Volatile.Read(ref job._references) != 0)
+        var jobs = t_jobs ??= new GemmJob?[JobsPerThread];
+        for (int i = 0; i < jobs.Length; i++)
         {
-            job = new GemmJob();
-            t_job = job;
+            var job = jobs[i] ??= new GemmJob();
+            if (Volatile.Read(ref job._references) == 0) return job;
         }
-        return job;
+        return new GemmJob();
     }
 
     /// <summary>
