@@ -65,6 +65,22 @@ internal static unsafe partial class GemmMicroKernels
         _ => &Vector512Kernel6x32,
     };
 
+    /// <summary>
+    /// Asks for the six C rows the tile will write while the k loop runs, so the epilogue does not stall on
+    /// a cache miss (C is touched once per k block and is usually out of L1 by then).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, nint ldc, int lines)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < 6; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            if (lines > 1) Sse.Prefetch0(c + 16);
+            Sse.Prefetch0(c + 15);
+        }
+    }
+
     /// <summary>Writes one finished row of a tile: <c>c = alpha * x</c>, then <c>c = fma(c_old, beta, c)</c> when beta != 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> alpha, float beta)
@@ -87,6 +103,7 @@ internal static unsafe partial class GemmMicroKernels
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        PrefetchTile(c, ldc, 1);
         for (nint p = 0; p < kc; p++)
         {
             var b0 = Vector256.LoadAligned(b);
@@ -136,6 +153,7 @@ internal static unsafe partial class GemmMicroKernels
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        PrefetchTile(c, ldc, 2);
         for (nint p = 0; p < kc; p++)
         {
             var b0 = Vector512.LoadAligned(b);
