@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace MLNet.Recurrent.Core.Numerics.Internals;
 
 /// <summary>
@@ -67,6 +70,11 @@ internal static unsafe class GemmPacking
             if (transpose)
             {
                 // B is stored n x k: column j of op(B) is a contiguous row of B.
+                if (Avx.IsSupported && cols == nr && nr % 8 == 0)
+                {
+                    PackTransposedPanelAvx(b + (j0 + jr) * ldb + p0, ldb, kc, nr, dst);
+                    continue;
+                }
                 for (int j = 0; j < cols; j++)
                 {
                     float* src = b + (j0 + jr + j) * ldb + p0;
@@ -96,6 +104,51 @@ internal static unsafe class GemmPacking
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// One full panel of a transposed B: <c>dst[p * nr + j] = src[j * ldb + p]</c>, as 8 x 8 register
+    /// transposes (the scalar gather costs several times the whole per-step product at recurrent sizes).
+    /// </summary>
+    private static void PackTransposedPanelAvx(float* src, nint ldb, int kc, int nr, float* dst)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            for (int g = 0; g < nr; g += 8)
+            {
+                float* s = src + g * ldb + p;
+                var r0 = Avx.LoadVector256(s);
+                var r1 = Avx.LoadVector256(s + ldb);
+                var r2 = Avx.LoadVector256(s + 2 * ldb);
+                var r3 = Avx.LoadVector256(s + 3 * ldb);
+                var r4 = Avx.LoadVector256(s + 4 * ldb);
+                var r5 = Avx.LoadVector256(s + 5 * ldb);
+                var r6 = Avx.LoadVector256(s + 6 * ldb);
+                var r7 = Avx.LoadVector256(s + 7 * ldb);
+                Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+                Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+                Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+                Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+                Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* d = dst + p * nr + g;
+                Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+                Avx.Store(d + nr, Avx.Permute2x128(u1, u5, 0x20));
+                Avx.Store(d + 2 * nr, Avx.Permute2x128(u2, u6, 0x20));
+                Avx.Store(d + 3 * nr, Avx.Permute2x128(u3, u7, 0x20));
+                Avx.Store(d + 4 * nr, Avx.Permute2x128(u0, u4, 0x31));
+                Avx.Store(d + 5 * nr, Avx.Permute2x128(u1, u5, 0x31));
+                Avx.Store(d + 6 * nr, Avx.Permute2x128(u2, u6, 0x31));
+                Avx.Store(d + 7 * nr, Avx.Permute2x128(u3, u7, 0x31));
+            }
+        }
+        for (; p < kc; p++)
+        {
+            for (int j = 0; j < nr; j++) dst[p * nr + j] = src[j * ldb + p];
         }
     }
 }
