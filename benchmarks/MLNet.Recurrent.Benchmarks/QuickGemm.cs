@@ -12,7 +12,9 @@ internal static class QuickGemm
         var chosen = kernels.Length == 0
             ? new[] { GemmKernel.Vector256, GemmKernel.Vector512 }
             : kernels.Select(Enum.Parse<GemmKernel>).ToArray();
-        foreach (var shape in GemmShape.All)
+        // Two small step shapes as well, where handing work to a second thread can cost more than it saves.
+        GemmShape[] small = [new(32, 512, 128, true), new(16, 256, 64, true)];
+        foreach (var shape in GemmShape.All.Concat(small))
         {
             var rng = new Random(1);
             float[] a = GemmBenchmarks.Fill(shape.M * shape.K, rng), b = GemmBenchmarks.Fill(shape.K * shape.N, rng);
