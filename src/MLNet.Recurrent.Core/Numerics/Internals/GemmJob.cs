@@ -3,18 +3,17 @@ namespace MLNet.Recurrent.Core.Numerics.Internals;
 /// <summary>
 /// One GEMM call split into tasks, each a rectangle of C computed over the whole k range by one thread.
 /// Tasks never share a reduction, so the split (and hence the thread count) cannot change any bit of the
-/// result. Threads take tasks from a shared counter; the caller takes them too and never waits for a
-/// worker that has not started, so a busy thread pool costs speed, never progress.
+/// result. The caller publishes the job to <see cref="GemmWorkers"/>, takes tasks from a shared counter
+/// itself, and waits only for tasks a helper has already begun, so a busy machine costs speed, never progress.
 /// </summary>
 /// <remarks>
-/// A job is reused by its calling thread. Workers queued to the thread pool hold a reference count, and a
-/// job still referenced by a late worker is never reused: the caller allocates a fresh one instead (rare).
+/// A job is reused by its calling thread once no helper holds a reference to it (helpers count themselves
+/// in <see cref="_references"/> while they look at a job, and re-check that it is still published).
 /// </remarks>
-internal sealed unsafe class GemmJob : IThreadPoolWorkItem
+internal sealed unsafe class GemmJob
 {
-    // A caller often finishes before a queued worker has even started; that worker still holds the job, so
-    // each thread keeps a few jobs and takes any one no worker holds.
-    private const int JobsPerThread = 8;
+    // A helper may still hold a just-finished job for a moment, so each thread keeps a few.
+    private const int JobsPerThread = 4;
 
     [ThreadStatic] private static GemmJob?[]? t_jobs;
 
@@ -70,23 +69,27 @@ internal sealed unsafe class GemmJob : IThreadPoolWorkItem
 
         _next = 0;
         _done = 0;
-        _references = threads;
-        for (int w = 1; w < threads; w++) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        int slot = threads > 1 ? GemmWorkers.Publish(this, threads - 1) : -1;
         RunTasks();
         if (Volatile.Read(ref _done) < _taskCount)
         {
             var spinner = new SpinWait();
             while (Volatile.Read(ref _done) < _taskCount) spinner.SpinOnce(sleep1Threshold: -1);
         }
-        Interlocked.Decrement(ref _references);
+        if (slot >= 0) GemmWorkers.Withdraw(slot);
     }
 
-    /// <inheritdoc/>
-    void IThreadPoolWorkItem.Execute()
-    {
-        RunTasks();
-        Interlocked.Decrement(ref _references);
-    }
+    /// <summary>Whether tasks remain to be taken.</summary>
+    internal bool HasWork => Volatile.Read(ref _next) < _taskCount;
+
+    /// <summary>Called by a helper before it reads anything of the job.</summary>
+    internal void Acquire() => Interlocked.Increment(ref _references);
+
+    /// <summary>Called by a helper when it is done with the job.</summary>
+    internal void Release() => Interlocked.Decrement(ref _references);
+
+    /// <summary>Takes and runs tasks until none are left.</summary>
+    internal void Help() => RunTasks();
 
     /// <summary>
     /// Chooses the task rectangle: with one thread, column strips of at most <see cref="GemmPacking.Nc"/>;
