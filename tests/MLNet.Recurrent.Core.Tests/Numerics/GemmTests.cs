@@ -123,6 +123,30 @@ public sealed class GemmTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ConcurrentCallersShareHelpersWithoutMixingJobs()
+    {
+        // Four threads each run different shapes on 2 threads at once, so helpers move between published
+        // jobs and jobs are reused while helpers may still hold them; every result must equal its 1-thread bits.
+        var cases = new[]
+        {
+            new GemmCase(false, true, 32, 1024, 256, 1f, 0f, seed: 1),
+            new GemmCase(true, false, 70, 300, 90, 0.5f, 1f, seed: 2),
+            new GemmCase(false, false, 200, 64, 300, 1f, 0.25f, seed: 3),
+            new GemmCase(true, true, 48, 520, 130, 2f, 0f, seed: 4),
+        };
+        float[][] expected = cases.Select(t => t.Run(GemmKernel.Vector256, 1)).ToArray();
+        int mismatches = 0;
+        Parallel.For(0, cases.Length, new ParallelOptions { MaxDegreeOfParallelism = cases.Length }, i =>
+        {
+            for (int round = 0; round < 25; round++)
+            {
+                if (!cases[i].Run(GemmKernel.Vector256, 2).AsSpan().SequenceEqual(expected[i])) Interlocked.Increment(ref mismatches);
+            }
+        });
+        Assert.Equal(0, mismatches);
+    }
+
+    [Fact]
     public void PublicMultiplyMatchesReferenceOnAStep()
     {
         // The recurrent step shape through the public entry point: h[32, 256] x W^T, W stored [1024, 256].
