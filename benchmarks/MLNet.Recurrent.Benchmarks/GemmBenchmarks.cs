@@ -44,7 +44,7 @@ public class GemmBenchmarks
 
     /// <summary>C = A * op(B), packing B on every call.</summary>
     [Benchmark]
-    public void Gemm_()
+    public void PackPerCall()
     {
         var s = Shape;
         Gemm.MultiplyCore((GemmKernel)Kernel, Threads, false, s.TransposeB, s.M, s.N, s.K,
@@ -53,7 +53,7 @@ public class GemmBenchmarks
 
     /// <summary>C = A * op(B) with op(B) packed once beforehand.</summary>
     [Benchmark]
-    public void GemmPackedB()
+    public void PrepackedB()
     {
         Gemm.Multiply(Threads, false, Shape.M, 1f, _a, Shape.K, _packed!, 0f, _c, Shape.N);
     }
