@@ -1,0 +1,208 @@
+namespace MLNet.Recurrent.Core.Numerics.Internals;
+
+/// <summary>
+/// One GEMM call split into tasks, each a rectangle of C computed over the whole k range by one thread.
+/// Tasks never share a reduction, so the split (and hence the thread count) cannot change any bit of the
+/// result. The caller publishes the job to <see cref="GemmWorkers"/>, takes tasks from a shared counter
+/// itself, and waits only for tasks a helper has already begun, so a busy machine costs speed, never progress.
+/// </summary>
+/// <remarks>
+/// A job is reused by its calling thread once no helper holds a reference to it (helpers count themselves
+/// in <see cref="_references"/> while they look at a job, and re-check that it is still published).
+/// </remarks>
+internal sealed unsafe class GemmJob
+{
+    // A helper may still hold a just-finished job for a moment, so each thread keeps a few.
+    private const int JobsPerThread = 4;
+
+    [ThreadStatic] private static GemmJob?[]? t_jobs;
+
+    private GemmKernel _kernel;
+    private delegate*<nint, float*, float*, float*, nint, float, float, void> _micro;
+    private int _mr, _nr;
+    private bool _transposeA, _transposeB;
+    private int _m, _n, _k, _kc;
+    private float _alpha, _beta;
+    private float* _a, _b, _c, _packed;
+    private nint _lda, _ldb, _ldc;
+    private int _packedColumns;
+    private int _taskRows, _taskColumns, _tasksAcross, _taskCount;
+    private int _next, _done, _references;
+
+    /// <summary>Returns one of this thread's jobs that no late worker still holds, else a new one.</summary>
+    internal static GemmJob Rent()
+    {
+        var jobs = t_jobs ??= new GemmJob?[JobsPerThread];
+        for (int i = 0; i < jobs.Length; i++)
+        {
+            var job = jobs[i] ??= new GemmJob();
+            if (Volatile.Read(ref job._references) == 0) return job;
+        }
+        return new GemmJob();
+    }
+
+    /// <summary>
+    /// Runs <c>C = alpha * op(A) * op(B) + beta * C</c> for k &gt; 0 on up to <c>threads</c> threads; arguments
+    /// are as in <c>Gemm.Multiply</c>, with <c>packed</c> either null or op(B) already in the kernel's panel layout.
+    /// </summary>
+    internal void Run(
+        GemmKernel kernel, int threads, bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, float* a, nint lda, float* b, nint ldb, float* packed, float beta, float* c, nint ldc)
+    {
+        _kernel = kernel;
+        _micro = GemmMicroKernels.Function(kernel);
+        _mr = GemmMicroKernels.Rows(kernel);
+        _nr = GemmMicroKernels.Columns(kernel);
+        (_transposeA, _transposeB, _m, _n, _k, _kc) = (transposeA, transposeB, m, n, k, GemmPacking.KcFor(k));
+        (_alpha, _beta, _lda, _ldb, _ldc) = (alpha, beta, lda, ldb, ldc);
+        _a = a;
+        _b = b;
+        _c = c;
+        _packed = packed;
+        _packedColumns = (n + _nr - 1) / _nr * _nr;
+
+        // Work below about a million multiply-adds per thread is cheaper done than handed off.
+        long macs = (long)m * n * k;
+        threads = (int)Math.Clamp(macs >> 20, 1, threads);
+        Plan(threads);
+        threads = Math.Min(threads, _taskCount);
+
+        _next = 0;
+        _done = 0;
+        int slot = threads > 1 ? GemmWorkers.Publish(this, threads - 1) : -1;
+        RunTasks();
+        if (Volatile.Read(ref _done) < _taskCount)
+        {
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _done) < _taskCount) spinner.SpinOnce(sleep1Threshold: -1);
+        }
+        if (slot >= 0) GemmWorkers.Withdraw(slot);
+    }
+
+    /// <summary>Whether tasks remain to be taken.</summary>
+    internal bool HasWork => Volatile.Read(ref _next) < _taskCount;
+
+    /// <summary>Called by a helper before it reads anything of the job.</summary>
+    internal void Acquire() => Interlocked.Increment(ref _references);
+
+    /// <summary>Called by a helper when it is done with the job.</summary>
+    internal void Release() => Interlocked.Decrement(ref _references);
+
+    /// <summary>Takes and runs tasks until none are left.</summary>
+    internal void Help() => RunTasks();
+
+    /// <summary>
+    /// Chooses the task rectangle: with one thread, column strips of at most <see cref="GemmPacking.Nc"/>;
+    /// with more, the grid that minimises the slowest thread's multiply-adds plus its packing copies.
+    /// </summary>
+    private void Plan(int threads)
+    {
+        int mPanels = (_m + _mr - 1) / _mr, nPanels = (_n + _nr - 1) / _nr, ncPanels = GemmPacking.Nc / _nr;
+        int minAcross = (nPanels + ncPanels - 1) / ncPanels;
+        if (threads == 1)
+        {
+            SetGrid(mPanels, (nPanels + minAcross - 1) / minAcross);
+            return;
+        }
+        double best = double.MaxValue;
+        int bestRows = mPanels, bestCols = ncPanels;
+        int maxSplit = threads * 4;
+        for (int down = 1; down <= Math.Min(mPanels, maxSplit); down++)
+        {
+            int rowPanels = (mPanels + down - 1) / down;
+            for (int across = minAcross; across <= Math.Min(nPanels, maxSplit); across++)
+            {
+                int colPanels = (nPanels + across - 1) / across;
+                int tasks = ((mPanels + rowPanels - 1) / rowPanels) * ((nPanels + colPanels - 1) / colPanels);
+                if (tasks < threads) continue;
+                double rows = Math.Min(rowPanels * _mr, _m), cols = Math.Min(colPanels * _nr, _n);
+                // A packed element costs roughly as much time as 8 multiply-adds of the micro-kernel.
+                double perTask = rows * cols + 8 * (rows + cols);
+                double cost = Math.Ceiling(tasks / (double)threads) * perTask;
+                if (cost < best)
+                {
+                    (best, bestRows, bestCols) = (cost, rowPanels, colPanels);
+                }
+            }
+        }
+        SetGrid(bestRows, bestCols);
+    }
+
+    private void SetGrid(int rowPanels, int colPanels)
+    {
+        _taskRows = rowPanels * _mr;
+        _taskColumns = colPanels * _nr;
+        _tasksAcross = (_n + _taskColumns - 1) / _taskColumns;
+        _taskCount = ((_m + _taskRows - 1) / _taskRows) * _tasksAcross;
+    }
+
+    private void RunTasks()
+    {
+        int t;
+        while ((t = Interlocked.Increment(ref _next) - 1) < _taskCount)
+        {
+            RunTask(t);
+            Interlocked.Increment(ref _done);
+        }
+    }
+
+    private void RunTask(int task)
+    {
+        int i0 = task / _tasksAcross * _taskRows, j0 = task % _tasksAcross * _taskColumns;
+        int iEnd = Math.Min(_m, i0 + _taskRows), nc = Math.Min(_n, j0 + _taskColumns) - j0;
+        float* aPack = GemmBuffers.A;
+        float* bPack = _packed == null ? GemmBuffers.B : null;
+        for (int p0 = 0; p0 < _k; p0 += _kc)
+        {
+            int kc = Math.Min(_kc, _k - p0);
+            float* bPanel;
+            if (_packed != null)
+            {
+                bPanel = _packed + (nint)p0 * _packedColumns + (nint)j0 * kc;
+            }
+            else
+            {
+                GemmPacking.PackB(_transposeB, _b, _ldb, p0, kc, j0, nc, _nr, bPack);
+                bPanel = bPack;
+            }
+            // Later k blocks add onto what the first one wrote.
+            float beta = p0 == 0 ? _beta : 1f;
+            for (int ic = i0; ic < iEnd; ic += GemmPacking.Mc)
+            {
+                int mc = Math.Min(GemmPacking.Mc, iEnd - ic);
+                GemmPacking.PackA(_transposeA, _a, _lda, ic, mc, p0, kc, _mr, aPack);
+                Macro(mc, nc, kc, aPack, bPanel, _c + ic * _ldc + j0, beta);
+            }
+        }
+    }
+
+    private void Macro(int mc, int nc, int kc, float* aPack, float* bPack, float* c, float beta)
+    {
+        int mr = _mr, nr = _nr;
+        float* tile = stackalloc float[6 * 32];
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            float* bPanel = bPack + (nint)jr * kc;
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int rows = Math.Min(mr, mc - ir);
+                float* aPanel = aPack + (nint)ir * kc;
+                float* cTile = c + ir * _ldc + jr;
+                if (rows == mr && cols == nr)
+                {
+                    _micro(kc, aPanel, bPanel, cTile, _ldc, _alpha, beta);
+                }
+                else
+                {
+                    // Edge tile: compute the full tile unscaled, then apply the kernel's own epilogue per element.
+                    _micro(kc, aPanel, bPanel, tile, nr, 1f, 0f);
+                    for (int r = 0; r < rows; r++, cTile += _ldc)
+                    {
+                        for (int j = 0; j < cols; j++) cTile[j] = GemmMicroKernels.StoreValue(tile[r * nr + j], cTile, j, _alpha, beta);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MLNet.Recurrent.Core.Numerics.Internals;
+
+/// <summary>
+/// Copies blocks of op(A) and op(B) into the contiguous, zero-padded panel layout the micro-kernels read:
+/// A as consecutive <c>kc x MR</c> panels (one MR-column per k), B as consecutive <c>kc x NR</c> panels.
+/// Padding rows and columns are zeros, so edge tiles compute garbage-free values that are then dropped.
+/// </summary>
+internal static unsafe class GemmPacking
+{
+    /// <summary>The k blocking: a function of k alone, so every thread count, kernel and packed form agrees.</summary>
+    internal const int MaxKc = 256;
+
+    /// <summary>Rows of op(A) packed at a time (a multiple of every kernel's MR: 4 and 6).</summary>
+    internal const int Mc = 144;
+
+    /// <summary>Most columns of op(B) one task covers (a multiple of every kernel's NR).</summary>
+    internal const int Nc = 1024;
+
+    /// <summary>The nominal k block for <paramref name="k"/>: blocks of at most <see cref="MaxKc"/>, balanced.</summary>
+    internal static int KcFor(int k)
+    {
+        if (k <= MaxKc) return Math.Max(k, 1);
+        int blocks = (k + MaxKc - 1) / MaxKc;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /// <summary>Packs rows [i0, i0 + mc) by k [p0, p0 + kc) of op(A) into MR-row panels at <paramref name="dst"/>.</summary>
+    internal static void PackA(bool transpose, float* a, nint lda, int i0, int mc, int p0, int kc, int mr, float* dst)
+    {
+        for (int ir = 0; ir < mc; ir += mr, dst += kc * mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            if (transpose)
+            {
+                // A is stored k x m: each k gives `rows` contiguous values.
+                float* src = a + p0 * lda + i0 + ir;
+                for (int p = 0; p < kc; p++, src += lda)
+                {
+                    float* d = dst + p * mr;
+                    int r = 0;
+                    for (; r < rows; r++) d[r] = src[r];
+                    for (; r < mr; r++) d[r] = 0;
+                }
+            }
+            else
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    float* src = a + (i0 + ir + r) * lda + p0;
+                    float* d = dst + r;
+                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                }
+                for (int r = rows; r < mr; r++)
+                {
+                    for (int p = 0; p < kc; p++) dst[p * mr + r] = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs k [p0, p0 + kc) by columns [j0, j0 + nc) of op(B) into NR-column panels at <paramref name="dst"/>.</summary>
+    internal static void PackB(bool transpose, float* b, nint ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
+    {
+        for (int jr = 0; jr < nc; jr += nr, dst += kc * nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            if (transpose)
+            {
+                // B is stored n x k: column j of op(B) is a contiguous row of B.
+                if (Avx.IsSupported && cols == nr && nr % 8 == 0)
+                {
+                    PackTransposedPanelAvx(b + (j0 + jr) * ldb + p0, ldb, kc, nr, dst);
+                    continue;
+                }
+                for (int j = 0; j < cols; j++)
+                {
+                    float* src = b + (j0 + jr + j) * ldb + p0;
+                    float* d = dst + j;
+                    for (int p = 0; p < kc; p++) d[p * nr] = src[p];
+                }
+                for (int j = cols; j < nr; j++)
+                {
+                    for (int p = 0; p < kc; p++) dst[p * nr + j] = 0;
+                }
+            }
+            else
+            {
+                float* src = b + p0 * ldb + j0 + jr;
+                if (cols == nr)
+                {
+                    for (int p = 0; p < kc; p++, src += ldb) Buffer.MemoryCopy(src, dst + p * nr, nr * sizeof(float), nr * sizeof(float));
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++, src += ldb)
+                    {
+                        float* d = dst + p * nr;
+                        int j = 0;
+                        for (; j < cols; j++) d[j] = src[j];
+                        for (; j < nr; j++) d[j] = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One full panel of a transposed B: <c>dst[p * nr + j] = src[j * ldb + p]</c>, as 8 x 8 register
+    /// transposes (the scalar gather costs several times the whole per-step product at recurrent sizes).
+    /// </summary>
+    private static void PackTransposedPanelAvx(float* src, nint ldb, int kc, int nr, float* dst)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            for (int g = 0; g < nr; g += 8)
+            {
+                float* s = src + g * ldb + p;
+                var r0 = Avx.LoadVector256(s);
+                var r1 = Avx.LoadVector256(s + ldb);
+                var r2 = Avx.LoadVector256(s + 2 * ldb);
+                var r3 = Avx.LoadVector256(s + 3 * ldb);
+                var r4 = Avx.LoadVector256(s + 4 * ldb);
+                var r5 = Avx.LoadVector256(s + 5 * ldb);
+                var r6 = Avx.LoadVector256(s + 6 * ldb);
+                var r7 = Avx.LoadVector256(s + 7 * ldb);
+                Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+                Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+                Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+                Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+                Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* d = dst + p * nr + g;
+                Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+                Avx.Store(d + nr, Avx.Permute2x128(u1, u5, 0x20));
+                Avx.Store(d + 2 * nr, Avx.Permute2x128(u2, u6, 0x20));
+                Avx.Store(d + 3 * nr, Avx.Permute2x128(u3, u7, 0x20));
+                Avx.Store(d + 4 * nr, Avx.Permute2x128(u0, u4, 0x31));
+                Avx.Store(d + 5 * nr, Avx.Permute2x128(u1, u5, 0x31));
+                Avx.Store(d + 6 * nr, Avx.Permute2x128(u2, u6, 0x31));
+                Avx.Store(d + 7 * nr, Avx.Permute2x128(u3, u7, 0x31));
+            }
+        }
+        for (; p < kc; p++)
+        {
+            for (int j = 0; j < nr; j++) dst[p * nr + j] = src[j * ldb + p];
+        }
+    }
+}

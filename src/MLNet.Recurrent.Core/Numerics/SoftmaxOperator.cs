@@ -1,0 +1,49 @@
+using System.Numerics.Tensors;
+using MLNet.Recurrent.Core.Numerics.Internals;
+
+namespace MLNet.Recurrent.Core.Numerics;
+
+/// <summary>
+/// Row-wise <c>y_j = exp(x_j - max(x)) / sum_k exp(x_k - max(x))</c>; backward
+/// <c>dx_j = y_j * (dy_j - sum_k dy_k y_k)</c>, from the output y. Subtracting the row maximum keeps every
+/// exponent at most 0, so no input overflows (rows of +-1e30 are fine).
+/// </summary>
+public readonly struct SoftmaxOperator
+{
+    /// <summary>Softmax of each row of <paramref name="x"/> into <paramref name="y"/>.</summary>
+    /// <param name="x">Rows of logits, row-major [rows, columns].</param>
+    /// <param name="y">Probabilities, same shape; may be <paramref name="x"/> itself.</param>
+    /// <param name="columns">Row length (for example V, the vocabulary).</param>
+    public static void Invoke(ReadOnlySpan<float> x, Span<float> y, int columns)
+    {
+        int rows = RowChecks.Rows(columns, x, nameof(x), y.Length, nameof(y));
+        for (int r = 0; r < rows; r++)
+        {
+            var xr = x.Slice(r * columns, columns);
+            var yr = y.Slice(r * columns, columns);
+            float max = TensorPrimitives.Max(xr);
+            TensorPrimitives.Subtract(xr, max, yr);
+            TensorPrimitives.Exp(yr, yr);
+            TensorPrimitives.Divide(yr, TensorPrimitives.Sum<float>(yr), yr);
+        }
+    }
+
+    /// <summary><c>dx_j = y_j * (dy_j - sum_k dy_k y_k)</c> per row: the input gradient, overwritten.</summary>
+    /// <param name="y">The forward outputs [rows, columns].</param>
+    /// <param name="dy">The gradient with respect to y, same shape.</param>
+    /// <param name="dx">The gradient with respect to x, same shape; may be <paramref name="dy"/> itself.</param>
+    /// <param name="columns">Row length.</param>
+    public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns)
+    {
+        int rows = RowChecks.Rows(columns, y, nameof(y), dy.Length, nameof(dy), dx.Length, nameof(dx));
+        for (int r = 0; r < rows; r++)
+        {
+            var yr = y.Slice(r * columns, columns);
+            var dyr = dy.Slice(r * columns, columns);
+            var dxr = dx.Slice(r * columns, columns);
+            float dot = TensorPrimitives.Dot(dyr, yr);
+            TensorPrimitives.Subtract(dyr, dot, dxr);
+            TensorPrimitives.Multiply(dxr, yr, dxr);
+        }
+    }
+}
