@@ -56,6 +56,7 @@ var options = new LstmSequenceClassifier.Options
     ValidationFraction = 0.1,
     Patience = 3,
     MaxSequenceLength = 60,
+    MinTokenCount = 1, // on 2,400 sentences, every word seen earns its own embedding
 };
 clock.Restart();
 var lstmPipeline = ml.Transforms.Text.NormalizeText("Norm", "Text", keepPunctuations: false)

@@ -59,6 +59,9 @@ public sealed partial class LstmSequenceClassifier
         /// <summary>Stop after 3 epochs without a better validation loss.</summary>
         public const int Patience = 3;
 
+        /// <summary>Tokens seen once in training share the unknown embedding.</summary>
+        public const int MinTokenCount = 2;
+
         /// <summary>0: sequences are never truncated.</summary>
         public const int MaxSequenceLength = 0;
     }
@@ -139,6 +142,13 @@ public sealed partial class LstmSequenceClassifier
         /// 0 never stops early (the best epoch's weights are still kept).
         /// </summary>
         public int Patience { get; set; } = Defaults.Patience;
+
+        /// <summary>
+        /// Token keys seen fewer than this many times in the training rows get no embedding of their own: they
+        /// share the unknown embedding with the missing key and with keys never seen, which is how that embedding
+        /// learns what an unfamiliar word at prediction time should mean. 1 gives every key seen its own embedding.
+        /// </summary>
+        public int MinTokenCount { get; set; } = Defaults.MinTokenCount;
 
         /// <summary>
         /// Rows longer than this many steps (tokens or frames) are cut to their first this-many steps, at training

@@ -19,9 +19,10 @@ namespace MLNet.Recurrent.SequenceClassification;
 /// <c>mlContext.Transforms.Recurrent.LstmSequenceClassifier(...)</c>.
 /// </summary>
 /// <remarks>
-/// Each epoch's training loss and validation loss and accuracy are logged to <c>MLContext.Log</c>. A sequence
-/// with no steps is predicted from the output layer alone (the pooled summary of no steps is the zero vector):
-/// the same class for every empty row, the class the training data made most likely a priori.
+/// Each epoch's training loss and validation loss and accuracy are logged to <c>MLContext.Log</c>. Training skips
+/// rows whose label is the missing key and rows with an empty sequence (both counted in the log). At prediction,
+/// an empty sequence is predicted from the output layer alone, because the pooled summary of no steps is the
+/// zero vector: every empty row gets the softmax of the output layer's bias.
 /// </remarks>
 public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<SequenceClassificationTransformer>
 {
@@ -55,6 +56,7 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         if (!(o.ValidationFraction >= 0 && o.ValidationFraction < 1)) ThrowHelper.OutOfRange(nameof(Options.ValidationFraction), o.ValidationFraction, "it must be in [0, 1)");
         if (o.Patience < 0) ThrowHelper.OutOfRange(nameof(Options.Patience), o.Patience, "it must be zero (never stop early) or positive");
         if (o.MaxSequenceLength < 0) ThrowHelper.OutOfRange(nameof(Options.MaxSequenceLength), o.MaxSequenceLength, "it must be zero (no limit) or positive");
+        Positive(o.MinTokenCount, nameof(Options.MinTokenCount));
         if (o.Threads is <= 0) ThrowHelper.OutOfRange(nameof(Options.Threads), o.Threads, "it must be positive, or null to leave the thread count as it is");
         // A private copy: later changes to the caller's object do not change this estimator.
         return new Options
@@ -63,7 +65,7 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
             Cell = o.Cell, HiddenSize = o.HiddenSize, Layers = o.Layers, Bidirectional = o.Bidirectional,
             EmbeddingSize = o.EmbeddingSize, Dropout = o.Dropout, Pooling = o.Pooling, Epochs = o.Epochs,
             BatchSize = o.BatchSize, Optimizer = o.Optimizer, LearningRate = o.LearningRate, ClipNorm = o.ClipNorm,
-            ValidationFraction = o.ValidationFraction, Patience = o.Patience, MaxSequenceLength = o.MaxSequenceLength,
+            ValidationFraction = o.ValidationFraction, Patience = o.Patience, MaxSequenceLength = o.MaxSequenceLength, MinTokenCount = o.MinTokenCount,
             Seed = o.Seed, Threads = o.Threads, CancellationToken = o.CancellationToken,
         };
     }
@@ -95,11 +97,12 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         if (classCount < 2)
             ThrowHelper.ColumnType(Name, label.Name, ThrowHelper.Describe(label.Type), "a label with at least 2 classes");
         string[] classNames = binary ? ["False", "True"] : ClassNames(label, classCount);
-        SequenceInput sequenceInput = SequenceInput.For(features, _options.FrameSize);
 
         using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(session.CancellationToken, _options.CancellationToken);
-        TrainingData data = TrainingData.Read(input, features, label, sequenceInput, _options.MaxSequenceLength, session, linked.Token);
-        Report(session, data, sequenceInput, classCount);
+        TrainingData data = TrainingData.Read(input, features, label, SequenceInput.For(features, _options.FrameSize),
+            _options.MaxSequenceLength, _options.MinTokenCount, session, linked.Token);
+        Report(session, data, classCount);
+        SequenceInput sequenceInput = data.Input;
 
         int seed = _options.Seed ?? session.NextSeed();
         var network = new SequenceNetwork(new SequenceNetworkOptions
@@ -148,10 +151,10 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
             throw new OperationCanceledException($"{Name}: training was canceled by Options.CancellationToken after {result.Steps} steps.", _options.CancellationToken);
         }
         session.Info(result.BestValidation is { } best
-            ? $"{Name}: {(result.StoppedEarly ? "stopped early" : "finished")} after {result.Epochs} epochs ({result.Steps} steps); kept the weights of the best validation loss {best.Loss:F4} (accuracy {best.Accuracy:P1})."
+            ? $"{Name}: {(result.StoppedEarly ? "stopped early" : "finished")} after {result.Epochs} epochs ({result.Steps} steps); kept the weights of the best validation loss {best.Loss:F4} (accuracy {best.Accuracy.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)})."
             : $"{Name}: finished after {result.Epochs} epochs ({result.Steps} steps).");
 
-        return new SequenceClassificationTransformer(Host, _options.FeatureColumnName, binary, classNames, _options.MaxSequenceLength, network, result);
+        return new SequenceClassificationTransformer(Host, _options.FeatureColumnName, binary, classNames, _options.MaxSequenceLength, sequenceInput, network, result);
     }
 
     private static string[] ClassNames(DataViewSchema.Column label, int classCount)
@@ -162,16 +165,20 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         return Enumerable.Range(1, classCount).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
-    private void Report(TrainingSession session, TrainingData data, SequenceInput input, int classCount)
+    private void Report(TrainingSession session, TrainingData data, int classCount)
     {
         if (data.Sequences.Count == 0)
-            throw new InvalidOperationException($"{Name}: none of the {data.RowsRead} rows has a label (column '{_options.LabelColumnName}'); training needs labelled rows.");
+            throw new InvalidOperationException($"{Name}: none of the {data.RowsRead} rows has both a label (column '{_options.LabelColumnName}') and a non-empty sequence (column '{_options.FeatureColumnName}'); training needs at least one.");
         if (data.MissingLabels > 0)
             session.Warning($"{Name}: skipped {data.MissingLabels} of {data.RowsRead} rows whose label (column '{_options.LabelColumnName}') is the missing key.");
+        if (data.EmptyRows > 0)
+            session.Warning($"{Name}: skipped {data.EmptyRows} of {data.RowsRead} rows whose sequence (column '{_options.FeatureColumnName}') is empty.");
         if (data.Truncated > 0)
             session.Warning($"{Name}: {data.Truncated} of {data.Sequences.Count} rows were longer than MaxSequenceLength = {_options.MaxSequenceLength} steps and were cut to their first {_options.MaxSequenceLength} (the longest had {data.LongestRow}).");
         session.Info($"{Name}: training a {_options.Cell} classifier on {data.Sequences.Count} rows of " +
-            (input.IsTokens ? $"tokens ({input.VocabularySize - 1} keys + unknown)" : $"frames of {input.FrameSize} features") +
+            (data.Input.IsTokens
+                ? $"tokens (embeddings for {data.Input.VocabularySize - 1} of {data.Input.KeyCount} keys, seen at least {_options.MinTokenCount} times, + unknown)"
+                : $"frames of {data.Input.FrameSize} features") +
             $", {classCount} classes, up to {data.LongestUsed} steps per row.");
     }
 }

@@ -32,16 +32,18 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
     public const string ProbabilityColumnName = "Probability";
 
     // Version 1: feature column, binary flag, max sequence length, then a ModelFile holding the network
-    // (configuration "network.*", parameters) and the class names (vocabulary "classes").
+    // (configuration "network.*", parameters), the class names (vocabulary "classes") and, for tokens, the network
+    // id of each key (configuration "classifier.tokenIds").
     private static readonly ModelVersion s_version = new("RNNSEQCL", version: 1, oldestReadable: 1, LoaderSignature);
 
     private const string ClassVocabulary = "classes";
+    private const string TokenIdsKey = "classifier.tokenIds";
 
     private readonly SequenceNetwork _network; // never run: each cursor runs a clone
     private readonly string[] _classNames;
 
     internal SequenceClassificationTransformer(IHostEnvironment env, string featureColumnName, bool binary, string[] classNames,
-        int maxSequenceLength, SequenceNetwork network, TrainingResult? training)
+        int maxSequenceLength, SequenceInput input, SequenceNetwork network, TrainingResult? training)
         : base(env, s_version)
     {
         if (classNames.Length != network.Options.OutputSize || (binary && classNames.Length != 2))
@@ -52,7 +54,9 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
         MaxSequenceLength = maxSequenceLength;
         _network = network;
         Training = training;
-        Input = network.Options.TokenInput ? new SequenceInput(network.Options.InputVocabularySize, 0) : new SequenceInput(0, network.Options.FrameSize);
+        if (input.VocabularySize != network.Options.InputVocabularySize || input.FrameSize != network.Options.FrameSize)
+            ThrowHelper.BadModel(LoaderSignature, $"its token map has {input.VocabularySize} ids and frames of {input.FrameSize} for a network of {network.Options.InputVocabularySize} ids and frames of {network.Options.FrameSize}");
+        Input = input;
     }
 
     /// <summary>The column read: a vector of keys (tokens) or of Single (frames).</summary>
@@ -70,8 +74,11 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
     /// <summary>Whether the network reads tokens (keys) rather than frames.</summary>
     public bool ReadsTokens => Input.IsTokens;
 
-    /// <summary>N, the number of token keys known from training (keys beyond it read as unknown); 0 for frames.</summary>
-    public int KnownTokenCount => Input.IsTokens ? Input.VocabularySize - 1 : 0;
+    /// <summary>N, the number of token keys the feature column had at training (keys beyond it read as unknown); 0 for frames.</summary>
+    public int TokenKeyCount => Input.KeyCount;
+
+    /// <summary>How many of the <see cref="TokenKeyCount"/> keys have their own embedding (the rest share the unknown one); 0 for frames.</summary>
+    public int EmbeddedTokenCount => Input.IsTokens ? Input.VocabularySize - 1 : 0;
 
     /// <summary>D, features per frame; 0 for tokens.</summary>
     public int FrameSize => Input.FrameSize;
@@ -86,6 +93,9 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
     public TrainingResult? Training { get; }
 
     internal SequenceInput Input { get; }
+
+    /// <summary>The trained network (for tests and inspection; never run it: cursors run clones).</summary>
+    internal SequenceNetwork Network => _network;
 
     internal static IEnumerable<SchemaShape.Column> MulticlassOutputShapes() =>
     [
@@ -117,7 +127,10 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
             file = ModelFile.Read(stream);
         SequenceNetwork network = SequenceNetwork.ReadFrom(file);
         string[] classes = file.GetVocabulary(ClassVocabulary).ToArray();
-        return new SequenceClassificationTransformer(env, feature, binary, classes, maxLength, network, training: null);
+        SequenceInput input = network.Options.TokenInput
+            ? SequenceInput.Tokens(file.Configuration.GetInt32Array(TokenIdsKey))
+            : SequenceInput.Frames(network.Options.FrameSize);
+        return new SequenceClassificationTransformer(env, feature, binary, classes, maxLength, input, network, training: null);
     }
 
     private protected override void SaveBlob(BinaryWriter writer)
@@ -128,6 +141,7 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
         var file = new ModelFile();
         _network.WriteTo(file);
         file.AddVocabulary(ClassVocabulary, _classNames);
+        if (Input.TokenIds is { } ids) file.Configuration.Set(TokenIdsKey, ids);
         using var stream = new MemoryStream();
         file.Write(stream);
         writer.Write(checked((int)stream.Length));

@@ -39,12 +39,7 @@ internal sealed class SequenceRowReader
         fullLength = keys.Length;
         int length = Limit(keys.Length);
         if (_ids.Length < length) _ids = new int[Math.Max(length, 2 * _ids.Length)];
-        int known = _input.VocabularySize - 1;
-        for (int t = 0; t < length; t++)
-        {
-            int zeroBased = keys[t];
-            _ids[t] = zeroBased >= 0 && zeroBased < known ? zeroBased + 1 : 0;
-        }
+        for (int t = 0; t < length; t++) _ids[t] = _input.IdOf(keys[t]);
         return _ids.AsSpan(0, length);
     }
 
@@ -58,24 +53,28 @@ internal sealed class SequenceRowReader
         {
             if (!float.IsFinite(frames[i]))
                 ThrowHelper.RowValue(_column, _row.Position,
-                    $"value {i} (frame {i / _input.FrameSize}, feature {i % _input.FrameSize}) is {frames[i]}; {LstmSequenceClassifier.ComponentName} needs finite numbers");
+                    $"value {i} (frame {i / _input.FrameSize}, feature {i % _input.FrameSize}) is {frames[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; {LstmSequenceClassifier.ComponentName} needs finite numbers");
         }
         return frames;
     }
 
-    /// <summary>Reads the current row into row 0 of a one-sequence <paramref name="batch"/>.</summary>
+    /// <summary>
+    /// Reads the current row into row 0 of a one-sequence <paramref name="batch"/>. An empty row has length 0 in a
+    /// batch of one padding step, which the network pools to zeros.
+    /// </summary>
     public void ReadInto(SequenceBatch batch)
     {
         if (_input.IsTokens)
         {
             ReadOnlySpan<int> ids = ReadTokens(out _);
-            batch.Reset(1, ids.Length, 0, perStepTargets: false);
+            // At least one (padding) step: the recurrent layer needs T >= 1; the row's length stays 0.
+            batch.Reset(1, Math.Max(1, ids.Length), 0, perStepTargets: false);
             batch.SetTokens(0, ids);
         }
         else
         {
             ReadOnlySpan<float> frames = ReadFrames(out _);
-            batch.Reset(1, frames.Length / _input.FrameSize, _input.FrameSize, perStepTargets: false);
+            batch.Reset(1, Math.Max(1, frames.Length / _input.FrameSize), _input.FrameSize, perStepTargets: false);
             batch.SetFrames(0, frames);
         }
     }
