@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Recurrent.CharLanguageModel;
 using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.Preprocessing;
 using MLNet.Recurrent.SequenceClassification;
@@ -12,3 +13,6 @@ using MLNet.Recurrent.SequenceClassification;
 
 [assembly: LoadableClass(typeof(SequenceClassificationTransformer), typeof(ModelLoader<SequenceClassificationTransformer>), null,
     typeof(SignatureLoadModel), "Sequence classifier", SequenceClassificationTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(CharLanguageModelTransformer), typeof(ModelLoader<CharLanguageModelTransformer>), null,
+    typeof(SignatureLoadModel), "Character language model", CharLanguageModelTransformer.LoaderSignature)]
