@@ -7,7 +7,8 @@ namespace MLNet.Recurrent.Tests.TestSupport;
 internal static class ModelLoadProbeRunner
 {
     /// <summary>Loads <paramref name="modelPath"/>, transforms <paramref name="inputPath"/> and writes <paramref name="outputPath"/> (binary data views).</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(string modelPath, string inputPath, string outputPath)
+    /// <param name="extra">Further arguments: a prompt and a seed make a character language model generate into <c>outputPath + ".txt"</c>.</param>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string modelPath, string inputPath, string outputPath, params string[] extra)
     {
         string probe = typeof(ModelLoadProbeRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "ModelLoadProbe").Value!;
@@ -19,6 +20,7 @@ internal static class ModelLoadProbeRunner
         info.ArgumentList.Add(modelPath);
         info.ArgumentList.Add(inputPath);
         info.ArgumentList.Add(outputPath);
+        foreach (string argument in extra) info.ArgumentList.Add(argument);
         using Process process = Process.Start(info)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
