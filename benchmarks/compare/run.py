@@ -267,7 +267,7 @@ def report(info, engines, commands, failures, s, versions, n_rounds):
     L.append(f"- date: {info['date']}; commit {info['commit']}; .NET SDK {info['dotnet']}")
     L.append(f"- engines: PyTorch `{versions.get('torch') or '–'}`, ONNX Runtime `{versions.get('onnx') or '–'}`, "
              f"ours `{versions.get('ours') or '–'}`; threads {args.threads} for all")
-    L.append(f"- command: `{os.environ.get('COMPARE_CMD') or 'benchmarks/compare/run.py ' + ' '.join(shlex.quote(a) for a in sys.argv[1:])}`"
+    L.append(f"- command: `{(os.environ.get('COMPARE_CMD') or '').strip() or 'benchmarks/compare/run.py ' + ' '.join(shlex.quote(a) for a in sys.argv[1:])}`"
              f" ({n_rounds} interleaved rounds{', quick' if args.quick else ''}; every cell is the median over rounds)")
     if args.note:
         L.append(f"- note: {args.note}")
