@@ -206,6 +206,7 @@ def run_rounds(engines):
             commands[name] = " ".join(shlex.quote(c) for c in cmd)
             log(f"round {r}/{args.rounds} {name}: {commands[name]}")
             t0 = time.time()
+            load = os.getloadavg()[0]  # other work on the machine shows up here, and in the numbers
             rc, out, err = sh(cmd, timeout=args.timeout)
             with open(os.path.join(ROOT, f"{args.out}/round{r}_{name}.log"), "w") as f:
                 f.write(out + "\n--- stderr ---\n" + err)
@@ -214,8 +215,8 @@ def run_rounds(engines):
                 log(f"  {name} FAILED; dropped from the remaining rounds\n{failures[name]}")
                 continue
             with open(os.path.join(ROOT, json_path)) as f:
-                rounds[name].append(read(json.load(f)))
-            log(f"  done in {time.time() - t0:.0f} s")
+                rounds[name].append(dict(read(json.load(f)), load_avg_1min_before=load))
+            log(f"  done in {time.time() - t0:.0f} s (1-minute load average before: {load:.1f})")
     return rounds, commands, failures
 
 
@@ -325,12 +326,19 @@ def report(info, engines, commands, failures, s, versions, n_rounds):
     L.append("")
     L.append("## Every round (spread)")
     L.append("")
+    L.append(f"`load_avg_1min_before` is the machine's 1-minute load average when that engine's round started; "
+             f"with {info['logical_cpus']} logical CPUs, a value well above {info['logical_cpus']} means other work "
+             "competed for the cores and the round's numbers are low. OpenMP (PyTorch) suffers most from that.")
+    L.append("")
     L.append("| engine | metric | rounds |")
     L.append("|---|---|---|")
     for name in ("ours", "torch", "onnx"):
         for k in sorted(k for k in s.get(name, {}) if not k.endswith(".rounds")):
             vals = s[name][k + ".rounds"]
             if not vals:
+                continue
+            if k.startswith("load_avg"):
+                L.append(f"| {name} | {k} | {', '.join(f'{v:.1f}' for v in vals)} |")
                 continue
             unit = "ms" if k.endswith("_ms") or "_ms_" in k else "tok"
             L.append(f"| {name} | {k} | {', '.join(fmt(v, unit) for v in vals)} |")
