@@ -54,8 +54,18 @@ p.add_argument("--ours-cmd", default="", help="override the command for our engi
 p.add_argument("--timeout", type=float, default=1800, help="seconds one engine may take for one round")
 p.add_argument("--out", default="out/compare", help="work folder for ONNX files, raw JSON and logs (relative to the repository)")
 p.add_argument("--results", default="benchmarks/compare/results.md", help="markdown table written here (relative to the repository)")
+p.add_argument("--max-load", type=float, default=0,
+               help="before each engine run, wait (up to --timeout s) until the 1-minute load average is at most this (0: don't wait)")
 p.add_argument("--note", default="", help="free text printed under the machine information (e.g. 'machine busy')")
 args = p.parse_args()
+for _cid in args.configs.split(","):
+    if _cid not in THROUGHPUT:
+        p.error(f"'--configs' contained '{_cid}'; it must be a comma list of {','.join(THROUGHPUT)}.")
+for _e in args.engines.split(","):
+    if _e not in ("torch", "ours", "onnx"):
+        p.error(f"'--engines' contained '{_e}'; it must be a comma list of torch,ours,onnx.")
+if args.rounds < 1:
+    p.error(f"'--rounds' was {args.rounds}; it must be positive.")
 
 
 def log(msg):
@@ -148,6 +158,7 @@ def ours_template():
 
 
 def ours_cmd(template, json_path):
+    json_path = os.path.join(ROOT, json_path)  # the command may change directory (dotnet run, scripts)
     configs = ",".join(args.configs.split(",") + ["e", "stream"])
     return shlex.split(template.format(configs=configs, threads=args.threads, json=json_path,
                                        quick="--quick" if args.quick else ""))
@@ -185,7 +196,7 @@ def prepare():
             log(f"building {ONNX_PROJECT} ...")
             rc, out, err = sh(["dotnet", "build", "-c", "Release", "--nologo", "-v", "q", ONNX_PROJECT], timeout=args.timeout)
             engines["onnx"] = (onnx_cmd, common_read) if rc == 0 else f"dotnet build {ONNX_PROJECT} failed:\n{tail(out + err)}"
-    return engines
+    return {e: engines[e] for e in wanted}  # round order as asked
 
 
 # ----- rounds -----
@@ -205,6 +216,7 @@ def run_rounds(engines):
             cmd = make(json_path)
             commands[name] = " ".join(shlex.quote(c) for c in cmd)
             log(f"round {r}/{args.rounds} {name}: {commands[name]}")
+            wait_for_quiet()
             t0 = time.time()
             load = os.getloadavg()[0]  # other work on the machine shows up here, and in the numbers
             rc, out, err = sh(cmd, timeout=args.timeout)
@@ -218,6 +230,16 @@ def run_rounds(engines):
                 rounds[name].append(dict(read(json.load(f)), load_avg_1min_before=load))
             log(f"  done in {time.time() - t0:.0f} s (1-minute load average before: {load:.1f})")
     return rounds, commands, failures
+
+
+def wait_for_quiet():
+    if args.max_load <= 0:
+        return
+    t0 = time.time()
+    while os.getloadavg()[0] > args.max_load and time.time() - t0 < args.timeout:
+        time.sleep(10)
+    if time.time() - t0 >= 10:
+        log(f"  waited {time.time() - t0:.0f} s for the load average to reach {args.max_load} (now {os.getloadavg()[0]:.1f})")
 
 
 def median_of(values):
@@ -259,7 +281,8 @@ def ratio(num, den):
     return f"{num / den:.2f}×" if num is not None and den is not None and den > 0 else "–"
 
 
-def report(info, engines, commands, failures, s, versions, n_rounds):
+def report(info, engines, commands, failures, s, versions_rounds, n_rounds):
+    versions = {e: (rs[0].get("version") if rs else None) for e, rs in versions_rounds.items()}
     get = lambda e, k: s.get(e, {}).get(k)
     L = []
     L.append("# MLNet.Recurrent vs PyTorch vs ONNX Runtime")
@@ -272,6 +295,11 @@ def report(info, engines, commands, failures, s, versions, n_rounds):
              f" ({n_rounds} interleaved rounds{', quick' if args.quick else ''}; every cell is the median over rounds)")
     if args.note:
         L.append(f"- note: {args.note}")
+    loads = [r.get("load_avg_1min_before") for rs in versions_rounds.values() for r in rs]
+    loads = [x for x in loads if x is not None]
+    if loads and max(loads) > info["logical_cpus"]:
+        L.append(f"- **warning: the machine was busy during this run (1-minute load average up to {max(loads):.1f} on "
+                 f"{info['logical_cpus']} logical CPUs, see the last table); these numbers are not representative.**")
     for name in ("torch", "ours", "onnx"):
         spec = engines.get(name)
         if isinstance(spec, str):
@@ -354,8 +382,7 @@ def main():
             log(f"SKIPPING {name}: {spec}")
     rounds, commands, failures = run_rounds(engines)
     s = summarize(rounds)
-    versions = {e: (rs[0].get("version") if rs else None) for e, rs in rounds.items()}
-    md = report(info, engines, commands, failures, s, versions, args.rounds)
+    md = report(info, engines, commands, failures, s, rounds, args.rounds)
     print(md)
     results = os.path.join(ROOT, args.results)
     os.makedirs(os.path.dirname(results), exist_ok=True)
