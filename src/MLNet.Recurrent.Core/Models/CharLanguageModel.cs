@@ -51,9 +51,14 @@ public sealed partial class CharLanguageModel
     /// <param name="progress">Training progress (loss, bits per character, tokens per second, validation).</param>
     /// <param name="cancellation">Stops training early; the model keeps the best weights so far.</param>
     /// <param name="separator">The text that joined the corpus's documents.</param>
+    /// <param name="evaluated">
+    /// Called on the training thread after each validation with a copy of the model as it is at that point (its
+    /// own network; the weights of that step, not the best so far) and the report, e.g. to print samples while
+    /// training goes on. Training waits while it runs.
+    /// </param>
     public static (CharLanguageModel Model, TrainingResult Result) Train(
         string text, CharLanguageModelOptions options, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellation = default, string separator = "\n")
+        CancellationToken cancellation = default, string separator = "\n", Action<CharLanguageModel, TrainingProgress>? evaluated = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(options);
@@ -75,7 +80,9 @@ public sealed partial class CharLanguageModel
         network.Initialize(options.Training.Seed);
         var train = vocabulary.Encode(text[..cut]);
         var validation = vocabulary.Encode(text[cut..]);
-        var result = new StreamTrainer(network, options.Training).Fit(train, validation, progress, cancellation);
+        IProgress<TrainingProgress>? reports = evaluated is null ? progress : new EvaluationTap(progress, report =>
+            evaluated(new CharLanguageModel(vocabulary, network.Clone(), separator), report));
+        var result = new StreamTrainer(network, options.Training).Fit(train, validation, reports, cancellation);
         return (new CharLanguageModel(vocabulary, network, separator), result);
     }
 
@@ -124,6 +131,16 @@ public sealed partial class CharLanguageModel
         all[0] = StartId;
         ids.CopyTo(all, 1);
         return all;
+    }
+
+    /// <summary>Forwards every report and, after an evaluation, also calls back (the network is consistent between steps).</summary>
+    private sealed class EvaluationTap(IProgress<TrainingProgress>? inner, Action<TrainingProgress> onEvaluation) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            inner?.Report(value);
+            if (value.Validation is not null) onEvaluation(value);
+        }
     }
 
     /// <summary>The id that primes the model when there is no prompt: the separator's first character.</summary>

@@ -157,6 +157,12 @@ public sealed partial class CharLanguageModelTrainer
         public IProgress<TrainingProgress>? Progress { get; set; }
 
         /// <summary>
+        /// Called on the training thread after each validation with a copy of the model as it is at that point (the
+        /// weights of that update, not the best so far) and the report, e.g. to print samples as training goes on.
+        /// </summary>
+        public Action<global::MLNet.Recurrent.Core.Models.CharLanguageModel, TrainingProgress>? OnEvaluation { get; set; }
+
+        /// <summary>
         /// Stops training at the next update; <c>Fit</c> then returns the model with the best weights so far (the
         /// transformer's <c>Training.Canceled</c> is true), so an application can stop a long run and keep what it
         /// learned. ML.NET's <c>MLContext.CancelExecution()</c> instead aborts <c>Fit</c> with an exception.

@@ -118,7 +118,7 @@ public sealed partial class CharLanguageModelTrainer : RecurrentEstimatorBase<Ch
         TrainingResult result;
         try
         {
-            (model, result) = CoreModel.Train(text, core, log, linked.Token, _options.Separator);
+            (model, result) = CoreModel.Train(text, core, log, linked.Token, _options.Separator, _options.OnEvaluation);
         }
         finally
         {

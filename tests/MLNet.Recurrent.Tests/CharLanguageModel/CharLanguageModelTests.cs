@@ -225,6 +225,7 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
     public void Progress_reaches_the_callback_and_cancellation_keeps_the_best_model_so_far()
     {
         var reports = new List<TrainingProgress>();
+        var snapshots = new List<(long Step, double LogLikelihood)>();
         using var cts = new CancellationTokenSource();
         var (_, model, _) = Fit(o =>
         {
@@ -238,6 +239,7 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
                 if (p.Step >= 30) cts.Cancel();
             });
             o.CancellationToken = cts.Token;
+            o.OnEvaluation = (snapshot, p) => snapshots.Add((p.Step, snapshot.Score("the cat sat.").LogLikelihood));
         });
         Assert.Equal([5, 10, 15, 20, 25, 30], reports.Select(r => (int)r.Step));
         Assert.Equal([10, 20, 30], reports.Where(r => r.Validation is not null).Select(r => (int)r.Step));
@@ -246,6 +248,9 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
         Assert.Equal(30, training.Steps);
         double best = reports.Where(r => r.Validation is not null).Min(r => r.Validation!.Loss);
         Assert.Equal(best, training.BestValidation!.Loss);
+        // A copy of the weights at each validation: they differ from one validation to the next.
+        Assert.Equal([10L, 20L, 30L], snapshots.Select(s => s.Step));
+        Assert.Equal(3, snapshots.Select(s => s.LogLikelihood).Distinct().Count());
     }
 
     private sealed class Callback(Action<TrainingProgress> action) : IProgress<TrainingProgress>
