@@ -60,7 +60,8 @@ public sealed partial class StreamTrainer
         var clock = Stopwatch.StartNew();
         long position = 0, targets = 0;
         int epoch = 1;
-        bool canceled = false, stoppedEarly = false;
+        bool canceled = false, stoppedEarly = false, timeUp = false;
+        long lastEvaluated = 0;
         double loss = 0, norm = 0;
 
         _network.CarryState = true;
@@ -73,7 +74,11 @@ public sealed partial class StreamTrainer
                 canceled = true;
                 break;
             }
-            if (_options.MaxDuration is { } limit && clock.Elapsed >= limit) break;
+            if (_options.MaxDuration is { } limit && clock.Elapsed >= limit)
+            {
+                timeUp = true;
+                break;
+            }
             if (position + k1 > trackLength)
             {
                 position = 0;
@@ -95,6 +100,7 @@ public sealed partial class StreamTrainer
             {
                 var result = Evaluate(validation.Span);
                 best.Offer(result);
+                lastEvaluated = step;
                 var report = new TrainingProgress(epoch, step, _options.Steps, loss, norm, targets / clock.Elapsed.TotalSeconds, clock.Elapsed, result);
                 history.Add(report);
                 progress?.Report(report);
@@ -106,6 +112,17 @@ public sealed partial class StreamTrainer
             }
             else if (step % _options.ReportEvery == 0)
                 progress?.Report(new TrainingProgress(epoch, step, _options.Steps, loss, norm, targets / clock.Elapsed.TotalSeconds, clock.Elapsed, null));
+        }
+        // A run cut short by its time budget still scores its last weights, so the updates since the last
+        // evaluation are not thrown away when the best weights are restored.
+        long steps = runner.Optimizer.StepCount;
+        if (timeUp && validation.Length > 1 && steps > lastEvaluated)
+        {
+            var result = Evaluate(validation.Span);
+            best.Offer(result);
+            var report = new TrainingProgress(epoch, steps, _options.Steps, loss, norm, targets / clock.Elapsed.TotalSeconds, clock.Elapsed, result);
+            history.Add(report);
+            progress?.Report(report);
         }
         best.Restore();
         _network.ResetState();

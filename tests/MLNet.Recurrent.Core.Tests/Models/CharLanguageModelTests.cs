@@ -49,6 +49,21 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_run_stopped_by_its_time_budget_still_evaluates_its_last_weights()
+    {
+        var (_, result) = CharLanguageModel.Train(Corpus(), new CharLanguageModelOptions
+        {
+            EmbeddingSize = 4, HiddenSize = 6, Layers = 1,
+            Training = new StreamTrainerOptions { Steps = 100_000, MaxDuration = TimeSpan.FromMilliseconds(1), EvaluateEvery = 100_000, BatchSize = 2, SequenceLength = 8 },
+        });
+        output.WriteLine($"stopped after {result.Steps} updates; evaluations at {string.Join(", ", result.History.Select(h => h.Step))}");
+        Assert.True(result.Steps < 100_000);
+        Assert.Equal(result.Steps, Assert.Single(result.History).Step);
+        Assert.Same(result.History[0].Validation, result.BestValidation);
+        Assert.False(result.Canceled);
+    }
+
+    [Fact]
     public void Score_equals_the_sum_of_per_character_log_probabilities_from_hand_computed_step_logits()
     {
         var model = Model;
