@@ -66,22 +66,32 @@ public sealed partial class CharLanguageModel
     /// The HTML figure of Karpathy, Johnson &amp; Fei-Fei (2016) for <paramref name="text"/>: for each detector, its
     /// <paramref name="cellsPerDetector"/> best-correlated units, each drawn as the text with every character
     /// coloured by the unit's activation after reading it (blue negative, white 0, red positive). See <see cref="ActivationHtml"/>.
+    /// An LSTM cell state c is unbounded, so cell units are drawn as tanh(c), as in the paper (and labelled so);
+    /// hidden units are drawn as they are.
     /// </summary>
     /// <param name="text">The passage to read and draw.</param>
     /// <param name="detectors">The features to look for; <see langword="null"/> for <see cref="CellDetectors.InsideQuotes"/> and <see cref="CellDetectors.LinePosition"/>.</param>
     /// <param name="cellsPerDetector">Units drawn per detector.</param>
     /// <param name="title">The page title; <see langword="null"/> for a description of the model.</param>
-    /// <param name="scale">The activation drawn at full colour; <see langword="null"/> for the largest |activation| among the drawn units (an LSTM's c is unbounded).</param>
+    /// <param name="scale">The drawn value shown at full colour; larger magnitudes saturate.</param>
     /// <returns>A self-contained HTML page.</returns>
-    public string ExportCellsHtml(string text, IEnumerable<CellDetector>? detectors = null, int cellsPerDetector = 2, string? title = null, double? scale = null)
+    public string ExportCellsHtml(string text, IEnumerable<CellDetector>? detectors = null, int cellsPerDetector = 2, string? title = null, double scale = 1)
     {
         ThrowHelper.ThrowIfNotPositive(cellsPerDetector, nameof(cellsPerDetector));
         ActivationTrace trace = Trace(text);
         var ranked = CellRanking.FindCells(trace, detectors ?? [CellDetectors.InsideQuotes, CellDetectors.LinePosition], cellsPerDetector);
-        ActivationBlock[] blocks = [.. ranked.Values.SelectMany(m => m).Select(m => ActivationBlock.From(trace, m))];
-        double drawn = scale ?? Math.Max(1e-6, blocks.Max(b => b.Values.Max(v => Math.Abs((double)v))));
+        ActivationBlock[] blocks = [.. ranked.Values.SelectMany(m => m).Select(m => Drawn(trace, m))];
         var o = Network.Options;
         title ??= string.Create(CultureInfo.InvariantCulture, $"{o.Layers} x {o.HiddenSize} {o.Cell}: the most interpretable units");
-        return ActivationHtml.ToHtml(trace.Text, blocks, title, drawn);
+        return ActivationHtml.ToHtml(trace.Text, blocks, title, scale);
+    }
+
+    private static ActivationBlock Drawn(ActivationTrace trace, CellMatch match)
+    {
+        var block = ActivationBlock.From(trace, match);
+        if (match.Kind != ActivationKind.Cell) return block;
+        float[] squashed = block.Values;
+        System.Numerics.Tensors.TensorPrimitives.Tanh(squashed, squashed);
+        return new ActivationBlock(block.Label + " (drawn as tanh c)", squashed);
     }
 }

@@ -156,6 +156,12 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
         Assert.Contains("<title>t&lt;1&gt;</title>", html);
         Assert.Equal(2, html.Split("<section>").Length - 1); // one unit for each of the two default detectors
         Assert.Equal(2 * passage.Length, html.Split("\" title=\"").Length - 1); // one titled span per character per block
+        // The first block is the best "inside quotes" unit; a cell state is drawn as tanh(c).
+        CellMatch best = model.FindCells(passage, 1, [CellDetectors.InsideQuotes])["inside quotes"][0];
+        float first = model.Trace(passage).Activation(best.Layer, best.Kind, best.Unit)[0];
+        double drawn = best.Kind == ActivationKind.Cell ? Math.Tanh(first) : first;
+        output.WriteLine($"{best.Label}: first value {first}, drawn {drawn:0.000}");
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"title=\"{drawn:0.000}\">&quot;</span>"), html);
     }
 
     [Fact]
