@@ -11,7 +11,7 @@ internal sealed class Arguments
     public const string Usage = """
         usage:
           CharLanguageModel [--text FILE] [--minutes N] [--hidden H] [--layers L] [--out DIR]
-              train (default: the embedded Jane Austen novels, 3 minutes, 2 x 192 LSTM, output in ./charlm-output)
+              train (default: the embedded Jane Austen novels, 3 minutes, 2 x 256 LSTM, output in ./charlm-output)
           CharLanguageModel --parity [--text FILE]
               the PyTorch reference configuration (2 x 256 LSTM, 2000 updates); prints the final validation bits/char
           CharLanguageModel generate --model model.zip [--prompt TEXT] [--temperature T] [--length N] [--seed S]
@@ -20,7 +20,7 @@ internal sealed class Arguments
     public string Command { get; private init; } = "train";
     public string? TextFile { get; private init; }
     public double Minutes { get; private init; } = 3;
-    public int Hidden { get; private init; } = 192;
+    public int Hidden { get; private init; } = 256;
     public int Layers { get; private init; } = 2;
     public string OutputDirectory { get; private init; } = "charlm-output";
     public string? ModelPath { get; private init; }
@@ -86,7 +86,7 @@ internal sealed class Arguments
             Command = parity ? "parity" : "train",
             TextFile = text,
             Minutes = minutes,
-            Hidden = Positive(values, "--hidden", 192),
+            Hidden = Positive(values, "--hidden", 256),
             Layers = Positive(values, "--layers", 2),
             OutputDirectory = values.GetValueOrDefault("--out", "charlm-output"),
         };

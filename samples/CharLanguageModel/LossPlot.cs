@@ -23,6 +23,7 @@ internal static class LossPlot
         plot.XLabel("update");
         plot.YLabel("bits per character");
         plot.ShowLegend();
+        plot.Legend.Alignment = ScottPlot.Alignment.UpperRight;
         plot.SavePng(path, 900, 520);
     }
 }
