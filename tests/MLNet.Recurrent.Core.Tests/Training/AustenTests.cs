@@ -36,10 +36,14 @@ public sealed class AustenTests(ITestOutputHelper output)
         return bits / (validation.Length - 1);
     }
 
-    [Theory]
-    [InlineData(128, 64, 300, 0.005)]
-    public void Scratch(int h, int k1, int steps, double lr)
+    [Fact]
+    public void Truncated_bptt_char_lstm_beats_a_bigram_model_on_austen()
     {
+        // Measured: validation 2.91 / 2.59 / 2.43 bpc after 100 / 200 / 300 steps (about 7 s on 2 cores); the
+        // add-one bigram model counted on the same training text scores 3.57 bpc on the validation slice. The bar,
+        // 2.6 bpc, is a full bit below the bigram model: the LSTM must use more than the previous character,
+        // through the state it carries across 48-step chunks. (Longer training reaches about 1.5 bpc; a test has
+        // seconds.)
         string text = ReadAusten();
         int cut = (int)(text.Length * 0.95);
         var vocabulary = CharVocabulary.Build(text[..cut]);
@@ -48,17 +52,22 @@ public sealed class AustenTests(ITestOutputHelper output)
         double bigram = BigramBitsPerChar(train, validation, vocabulary.Count);
         var network = new SequenceNetwork(new SequenceNetworkOptions
         {
-            InputVocabularySize = vocabulary.Count, EmbeddingSize = 32, Cell = CellType.Lstm, HiddenSize = h,
+            InputVocabularySize = vocabulary.Count, EmbeddingSize = 32, Cell = CellType.Lstm, HiddenSize = 96,
             PerStepOutput = true, OutputSize = vocabulary.Count,
         });
         network.Initialize(seed: 1);
         var trainer = new StreamTrainer(network, new StreamTrainerOptions
         {
-            LearningRate = lr, BatchSize = 32, SequenceLength = k1, Steps = steps, EvaluateEvery = 100, Patience = 0, Seed = 1,
+            LearningRate = 0.01, BatchSize = 32, SequenceLength = 48, Steps = 300, EvaluateEvery = 100, Patience = 0, Seed = 1,
         });
-        var sw = System.Diagnostics.Stopwatch.StartNew();
+        double initial = trainer.Evaluate(validation).BitsPerToken;
         var result = trainer.Fit(train, validation);
         foreach (var r in result.History) output.WriteLine($"step {r.Step}: train {r.BitsPerToken:F3} bpc, validation {r.Validation!.BitsPerToken:F3} bpc");
-        output.WriteLine($"{text.Length} chars, V = {vocabulary.Count}, bigram {bigram:F3} bpc, {sw.Elapsed.TotalSeconds:F1}s");
+        double final = trainer.Evaluate(validation).BitsPerToken;
+        output.WriteLine($"{text.Length} chars, V = {vocabulary.Count}; untrained {initial:F3} bpc (log2 V = {Math.Log2(vocabulary.Count):F3}), bigram {bigram:F3} bpc, trained {final:F3} bpc");
+        Assert.Equal(3, result.History.Count);
+        Assert.Equal(result.BestValidation!.Loss, trainer.Evaluate(validation).Loss);
+        Assert.True(bigram > 3.3, $"bigram {bigram:F3} bpc"); // the reference itself is sane: unigram English is about 4.1
+        Assert.True(final < 2.6, $"validation {final:F3} bpc, bigram {bigram:F3} bpc");
     }
 }
