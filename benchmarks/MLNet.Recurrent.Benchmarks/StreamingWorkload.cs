@@ -10,30 +10,26 @@ namespace MLNet.Recurrent.Benchmarks;
 public sealed class StreamingWorkload : IDisposable
 {
     private readonly SequenceNetwork _network;
-    private readonly SequenceBatch _batch = new();
-    private int _token;
+    private readonly SequenceNetworkStream _stream;
+    private readonly float[] _logits;
+    private readonly int[] _token = new int[1];
 
     /// <summary>Builds the config-a model.</summary>
     public StreamingWorkload()
     {
         _network = RecurrentConfig.A.BuildNetwork();
-        _network.CarryState = true;
-        _batch.Reset(1, 1, 0, perStepTargets: true);
+        _stream = _network.CreateStream(batch: 1);
+        _logits = new float[_stream.OutputSize];
     }
 
     /// <summary>One generation step; returns the chosen token.</summary>
     public int Step()
     {
-        _batch.SetTokens(0, [_token]);
-        _network.RunInference(_batch);
-        _token = TensorPrimitives.IndexOfMax(_network.Logits.Span);
-        return _token;
+        _stream.Step(_token, _logits);
+        _token[0] = TensorPrimitives.IndexOfMax(_logits);
+        return _token[0];
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _network.Dispose();
-        _batch.Dispose();
-    }
+    public void Dispose() => _network.Dispose();
 }
