@@ -41,6 +41,27 @@ internal static class Annotations
         return result;
     }
 
+    /// <summary>
+    /// Reads a key column's <c>KeyValues</c> of any item type as text (numbers in the invariant culture), so a
+    /// component can name the classes of a label whatever it was mapped from. Null when the column has none.
+    /// </summary>
+    public static string[]? ReadKeyValuesAsText(DataViewSchema.Column column)
+    {
+        if (ReadKeyValues(column) is { } text) return text;
+        var kv = column.Annotations.Schema.GetColumnOrNull(AnnotationNames.KeyValues);
+        if (kv is not { Type: VectorDataViewType { ItemType: PrimitiveDataViewType item } }) return null;
+        var read = typeof(Annotations).GetMethod(nameof(ReadAsText), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(item.RawType);
+        return (string[])read.Invoke(null, [column])!;
+    }
+
+    private static string[] ReadAsText<T>(DataViewSchema.Column column)
+    {
+        VBuffer<T> values = default;
+        column.Annotations.GetValue(AnnotationNames.KeyValues, ref values);
+        return values.DenseValues().Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToArray();
+    }
+
     private static ValueGetter<VBuffer<ReadOnlyMemory<char>>> TextGetter(IReadOnlyList<string> items)
     {
         var copy = items.Select(s => s.AsMemory()).ToArray();

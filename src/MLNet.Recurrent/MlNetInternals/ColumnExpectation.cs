@@ -41,7 +41,10 @@ internal sealed class ColumnExpectation
         return new ColumnExpectation(
             description,
             type => type is VectorDataViewType v && v.ItemType == NumberDataViewType.Single &&
-                    (frameSize > 0 ? v.Size % frameSize == 0 : FrameSequenceReader.FrameSizeOf(v) > 0),
+                    (frameSize > 0
+                        // A column that declares its own frame size [0, D'] must declare this one.
+                        ? v.Size % frameSize == 0 && FrameSequenceReader.FrameSizeOf(v) is var declared && (declared == 0 || declared == frameSize)
+                        : FrameSequenceReader.FrameSizeOf(v) > 0),
             shape => shape.Kind != SchemaShape.Column.VectorKind.Scalar && !shape.IsKey && shape.ItemType == NumberDataViewType.Single);
     }
 
@@ -50,6 +53,18 @@ internal sealed class ColumnExpectation
         "a vector of keys (tokens mapped by MapValueToKey)",
         type => type is VectorDataViewType { ItemType: KeyDataViewType },
         shape => shape.Kind != SchemaShape.Column.VectorKind.Scalar && shape.IsKey);
+
+    /// <summary>Either of two expectations: "a ... or a ...".</summary>
+    public static ColumnExpectation Either(ColumnExpectation first, ColumnExpectation second) => new(
+        $"{first.Description}, or {second.Description}",
+        type => first.Matches(type) || second.Matches(type),
+        shape => first.Matches(shape) || second.Matches(shape));
+
+    /// <summary>A class label: a single key (made by <c>MapValueToKey</c>) or a single Boolean.</summary>
+    public static ColumnExpectation ClassLabel() => new(
+        "a single key (a label mapped by MapValueToKey) or a single Boolean",
+        type => type is KeyDataViewType || type is BooleanDataViewType,
+        shape => shape.Kind == SchemaShape.Column.VectorKind.Scalar && (shape.IsKey || shape.ItemType is BooleanDataViewType));
 
     /// <summary>A single key, such as a class label made by <c>MapValueToKey</c>.</summary>
     public static ColumnExpectation ScalarKey() => new(

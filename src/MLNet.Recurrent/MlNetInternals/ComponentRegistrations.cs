@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.Preprocessing;
+using MLNet.Recurrent.SequenceClassification;
 
 // One line per transformer: lets plain MLContext.Model.Load find the loader by the signature recorded in the
 // model zip (ML.NET scans these attributes when it loads this assembly). Loader signatures must be unique
@@ -8,3 +9,6 @@ using MLNet.Recurrent.Preprocessing;
 
 [assembly: LoadableClass(typeof(FrameNormalizingTransformer), typeof(ModelLoader<FrameNormalizingTransformer>), null,
     typeof(SignatureLoadModel), "Frame normalizer", FrameNormalizingTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(SequenceClassificationTransformer), typeof(ModelLoader<SequenceClassificationTransformer>), null,
+    typeof(SignatureLoadModel), "Sequence classifier", SequenceClassificationTransformer.LoaderSignature)]

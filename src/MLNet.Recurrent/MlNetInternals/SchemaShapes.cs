@@ -34,7 +34,18 @@ internal static class SchemaShapes
         var annotations = new List<SchemaShape.Column>();
         if (slotNames) annotations.Add(TextVector(AnnotationNames.SlotNames));
         if (keyValues) annotations.Add(TextVector(AnnotationNames.KeyValues));
-        return new SchemaShape.Column(name, kind, itemType, itemType is KeyDataViewType, new SchemaShape(annotations));
+        // A key column's shape holds the key's raw type with isKey set (ML.NET rejects a key item type here).
+        PrimitiveDataViewType item = itemType is KeyDataViewType key ? RawNumberType(key.RawType) : itemType;
+        return new SchemaShape.Column(name, kind, item, itemType is KeyDataViewType, new SchemaShape(annotations));
+    }
+
+    private static NumberDataViewType RawNumberType(Type raw)
+    {
+        if (raw == typeof(uint)) return NumberDataViewType.UInt32;
+        if (raw == typeof(ushort)) return NumberDataViewType.UInt16;
+        if (raw == typeof(byte)) return NumberDataViewType.Byte;
+        if (raw == typeof(ulong)) return NumberDataViewType.UInt64;
+        throw new ArgumentOutOfRangeException(nameof(raw), $"Keys of raw type {raw.Name} are not supported.");
     }
 
     private static SchemaShape.Column Of(string name, DataViewType type, IEnumerable<(string Name, DataViewType Type)> annotations)

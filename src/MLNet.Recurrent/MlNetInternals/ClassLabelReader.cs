@@ -1,0 +1,59 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Recurrent.Internals;
+
+namespace MLNet.Recurrent.MlNetInternals;
+
+/// <summary>
+/// Reads a class-label column row by row as a zero-based class: key k (1-based) reads as k - 1 and the missing
+/// key 0 as -1; a Boolean reads as 0 (false) or 1 (true). One reader per cursor.
+/// </summary>
+internal sealed class ClassLabelReader
+{
+    private readonly Func<int> _read;
+
+    /// <summary>Creates a reader of <paramref name="column"/> on <paramref name="row"/> (a cursor).</summary>
+    /// <param name="row">The cursor; the column must be active on it.</param>
+    /// <param name="column">A single key (raw type byte, ushort, uint or ulong) or a single Boolean.</param>
+    public ClassLabelReader(DataViewRow row, DataViewSchema.Column column)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        _read = column.Type switch
+        {
+            BooleanDataViewType => Make<bool>(row, column, b => b ? 1 : 0),
+            KeyDataViewType { RawType: var t } when t == typeof(uint) => Make<uint>(row, column, k => (int)k - 1),
+            KeyDataViewType { RawType: var t } when t == typeof(ushort) => Make<ushort>(row, column, k => k - 1),
+            KeyDataViewType { RawType: var t } when t == typeof(byte) => Make<byte>(row, column, k => k - 1),
+            KeyDataViewType { RawType: var t } when t == typeof(ulong) => Make<ulong>(row, column, k => k > int.MaxValue ? -1 : (int)k - 1),
+            _ => Fail(column),
+        };
+    }
+
+    /// <summary>K, the number of classes the column can hold: its key count, or 2 for a Boolean.</summary>
+    public static int ClassCountOf(DataViewType type) => type switch
+    {
+        BooleanDataViewType => 2,
+        KeyDataViewType key when key.Count <= int.MaxValue => (int)key.Count,
+        _ => 0,
+    };
+
+    /// <summary>The current row's class, or -1 for a missing key.</summary>
+    public int Read() => _read();
+
+    private static Func<int> Make<T>(DataViewRow row, DataViewSchema.Column column, Func<T, int> toClass)
+    {
+        ValueGetter<T> getter = row.GetGetter<T>(column);
+        T value = default!;
+        return () =>
+        {
+            getter(ref value);
+            return toClass(value);
+        };
+    }
+
+    private static Func<int> Fail(DataViewSchema.Column column)
+    {
+        ThrowHelper.ColumnType("ClassLabelReader", column.Name, ThrowHelper.Describe(column.Type), "a single key or a single Boolean");
+        return null!;
+    }
+}

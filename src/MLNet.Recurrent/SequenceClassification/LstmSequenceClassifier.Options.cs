@@ -1,0 +1,179 @@
+using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Training;
+
+namespace MLNet.Recurrent.SequenceClassification;
+
+public sealed partial class LstmSequenceClassifier
+{
+    /// <summary>Defaults of <see cref="Options"/> and of the catalog method's arguments.</summary>
+    public static class Defaults
+    {
+        /// <summary>The label column: "Label".</summary>
+        public const string LabelColumnName = "Label";
+
+        /// <summary>The feature column: "Features".</summary>
+        public const string FeatureColumnName = "Features";
+
+        /// <summary>0: take D from the feature column's dimensions <c>[0, D]</c> (frame inputs only).</summary>
+        public const int FrameSize = 0;
+
+        /// <summary>An LSTM.</summary>
+        public const CellType Cell = CellType.Lstm;
+
+        /// <summary>64 hidden units per direction and layer.</summary>
+        public const int HiddenSize = 64;
+
+        /// <summary>One recurrent layer.</summary>
+        public const int Layers = 1;
+
+        /// <summary>Forward direction only.</summary>
+        public const bool Bidirectional = false;
+
+        /// <summary>64-dimensional token embeddings.</summary>
+        public const int EmbeddingSize = 64;
+
+        /// <summary>No dropout.</summary>
+        public const float Dropout = 0f;
+
+        /// <summary>The mean of the hidden states over the valid steps.</summary>
+        public const SequencePoolingMode Pooling = SequencePoolingMode.Mean;
+
+        /// <summary>10 passes over the training rows.</summary>
+        public const int Epochs = 10;
+
+        /// <summary>32 rows per mini-batch.</summary>
+        public const int BatchSize = 32;
+
+        /// <summary>Adam.</summary>
+        public const OptimizerKind Optimizer = OptimizerKind.Adam;
+
+        /// <summary>A learning rate of 0.002.</summary>
+        public const double LearningRate = 2e-3;
+
+        /// <summary>Gradients clipped to a global L2 norm of 5.</summary>
+        public const double ClipNorm = 5;
+
+        /// <summary>10% of the rows held out to measure validation loss and accuracy after each epoch.</summary>
+        public const double ValidationFraction = 0.1;
+
+        /// <summary>Stop after 3 epochs without a better validation loss.</summary>
+        public const int Patience = 3;
+
+        /// <summary>Tokens seen once in training share the unknown embedding.</summary>
+        public const int MinTokenCount = 2;
+
+        /// <summary>0: sequences are never truncated.</summary>
+        public const int MaxSequenceLength = 0;
+    }
+
+    /// <summary>
+    /// Options of <see cref="LstmSequenceClassifier"/>. Every property is settable and has a default (see
+    /// <see cref="Defaults"/>), so the class also serves as a search space for hyper-parameter tuning.
+    /// </summary>
+    public sealed class Options
+    {
+        /// <summary>
+        /// The label: a single key (from <c>MapValueToKey</c>; K classes, rows with the missing key are skipped)
+        /// or a single Boolean (K = 2). A key label gives <c>Score</c> (a vector of K probabilities) and a key
+        /// <c>PredictedLabel</c>; a Boolean label gives <c>Score</c> (the log-odds of true), <c>Probability</c>
+        /// (of true) and a Boolean <c>PredictedLabel</c>.
+        /// </summary>
+        public string LabelColumnName { get; set; } = Defaults.LabelColumnName;
+
+        /// <summary>
+        /// The sequences: a vector of keys (tokens from <c>TokenizeIntoWords</c> + <c>MapValueToKey</c>; the
+        /// model learns an embedding per key, and the missing key or a key beyond those seen at training maps to
+        /// one shared unknown embedding), or a vector of Single holding T frames of D features, D declared by the
+        /// type <c>new VectorDataViewType(NumberDataViewType.Single, 0, D)</c> or given by <see cref="FrameSize"/>.
+        /// </summary>
+        public string FeatureColumnName { get; set; } = Defaults.FeatureColumnName;
+
+        /// <summary>D, features per frame, for a feature column that is a plain Single vector; 0 takes D from the column's dimensions <c>[0, D]</c>.</summary>
+        public int FrameSize { get; set; } = Defaults.FrameSize;
+
+        /// <summary>The recurrent cell: <see cref="CellType.Lstm"/>, <see cref="CellType.Gru"/>, <see cref="CellType.RnnTanh"/> or <see cref="CellType.RnnRelu"/>.</summary>
+        public CellType Cell { get; set; } = Defaults.Cell;
+
+        /// <summary>H, hidden units of each direction of each layer.</summary>
+        public int HiddenSize { get; set; } = Defaults.HiddenSize;
+
+        /// <summary>Stacked recurrent layers.</summary>
+        public int Layers { get; set; } = Defaults.Layers;
+
+        /// <summary>Whether each layer also reads the sequence backwards (the two directions' outputs are concatenated).</summary>
+        public bool Bidirectional { get; set; } = Defaults.Bidirectional;
+
+        /// <summary>E, the size of the learned token embeddings (token features only).</summary>
+        public int EmbeddingSize { get; set; } = Defaults.EmbeddingSize;
+
+        /// <summary>Dropout between stacked layers and before the output layer during training, in [0, 1).</summary>
+        public float Dropout { get; set; } = Defaults.Dropout;
+
+        /// <summary>
+        /// How the per-step hidden states become one summary: <see cref="SequencePoolingMode.Last"/> (the last valid
+        /// step; for a bidirectional layer, the backward direction's state at step 0), <see cref="SequencePoolingMode.Mean"/>
+        /// or <see cref="SequencePoolingMode.Max"/> (per feature, over the valid steps).
+        /// </summary>
+        public SequencePoolingMode Pooling { get; set; } = Defaults.Pooling;
+
+        /// <summary>The most passes over the training rows.</summary>
+        public int Epochs { get; set; } = Defaults.Epochs;
+
+        /// <summary>Rows per mini-batch (rows of similar length are batched together).</summary>
+        public int BatchSize { get; set; } = Defaults.BatchSize;
+
+        /// <summary>The optimizer.</summary>
+        public OptimizerKind Optimizer { get; set; } = Defaults.Optimizer;
+
+        /// <summary>The learning rate.</summary>
+        public double LearningRate { get; set; } = Defaults.LearningRate;
+
+        /// <summary>Clips the gradients to this global L2 norm; 0 turns clipping off.</summary>
+        public double ClipNorm { get; set; } = Defaults.ClipNorm;
+
+        /// <summary>
+        /// The fraction of training rows held out (a seeded draw) to measure loss and accuracy after every epoch,
+        /// for the log and early stopping; in [0, 1). 0 trains on every row for exactly <see cref="Epochs"/> epochs.
+        /// </summary>
+        public double ValidationFraction { get; set; } = Defaults.ValidationFraction;
+
+        /// <summary>
+        /// Stop after this many epochs without a lower validation loss, keeping the weights of the best epoch;
+        /// 0 never stops early (the best epoch's weights are still kept).
+        /// </summary>
+        public int Patience { get; set; } = Defaults.Patience;
+
+        /// <summary>
+        /// Token keys seen fewer than this many times in the training rows get no embedding of their own: they
+        /// share the unknown embedding with the missing key and with keys never seen, which is how that embedding
+        /// learns what an unfamiliar word at prediction time should mean. 1 gives every key seen its own embedding.
+        /// </summary>
+        public int MinTokenCount { get; set; } = Defaults.MinTokenCount;
+
+        /// <summary>
+        /// Rows longer than this many steps (tokens or frames) are cut to their first this-many steps, at training
+        /// (the count is logged as a warning) and at prediction alike; 0 never truncates.
+        /// </summary>
+        public int MaxSequenceLength { get; set; } = Defaults.MaxSequenceLength;
+
+        /// <summary>
+        /// Seeds the weights, the validation split, the batch order and dropout: the same seed gives the same model.
+        /// Null draws it from the <c>MLContext</c> (so <c>new MLContext(seed: 1)</c> also fixes the model).
+        /// </summary>
+        public int? Seed { get; set; }
+
+        /// <summary>
+        /// The most threads the engine's matrix products use during <c>Fit</c> (the process-wide
+        /// <c>ComputeSettings.MaxThreads</c> is set for the fit and restored after); null leaves it as it is. The
+        /// thread count never changes the result.
+        /// </summary>
+        public int? Threads { get; set; }
+
+        /// <summary>
+        /// Stops <c>Fit</c> at the next mini-batch with an <see cref="OperationCanceledException"/>. ML.NET's own
+        /// <c>MLContext.CancelExecution()</c> does the same but is internal in ML.NET 5.0, so this token is how
+        /// an application cancels training.
+        /// </summary>
+        public CancellationToken CancellationToken { get; set; }
+    }
+}
