@@ -1,17 +1,18 @@
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Training;
 
 namespace MLNet.Recurrent.Core.Layers;
 
 /// <summary>
 /// Inverted dropout: while training, each element is zeroed with probability p and the survivors are scaled by
-/// <c>1 / (1 - p)</c>, so inference is the identity. Masks come from a seeded generator: the same seed gives the
-/// same sequence of masks on every machine. Forward caches the mask for Backward.
+/// <c>1 / (1 - p)</c>, so inference is the identity. Masks come from a seeded generator (<see cref="DeterministicRandom"/>, whose state a
+/// training checkpoint records): the same seed gives the same sequence of masks on every machine. Forward caches the mask for Backward.
 /// </summary>
 public sealed class Dropout
 {
     private readonly Tensor _mask = new(0);
-    private Random _random;
+    private DeterministicRandom _random;
     private bool _masked;
 
     /// <summary>Creates a dropout layer.</summary>
@@ -21,14 +22,20 @@ public sealed class Dropout
     {
         if (!(probability >= 0f && probability < 1f)) ThrowHelper.OutOfRange(nameof(probability), probability, "it must be in [0, 1)");
         Probability = probability;
-        _random = new Random(seed);
+        _random = new DeterministicRandom(seed);
     }
 
     /// <summary>p, the probability of zeroing an element.</summary>
     public float Probability { get; }
 
     /// <summary>Restarts the mask sequence from <paramref name="seed"/>, so the next masks repeat those after construction with it.</summary>
-    public void Reset(int seed) => _random = new Random(seed);
+    public void Reset(int seed) => _random = new DeterministicRandom(seed);
+
+    /// <summary>The mask generator's state, for a training checkpoint.</summary>
+    internal ulong[] GetRandomState() => _random.GetState();
+
+    /// <summary>Restores a state taken by <see cref="GetRandomState"/>: the next masks are the ones that followed it.</summary>
+    internal void SetRandomState(ReadOnlySpan<ulong> state) => _random.SetState(state);
 
     /// <summary>Applies dropout (training) or copies (inference), caching the mask.</summary>
     /// <param name="input">Any shape.</param>

@@ -116,6 +116,9 @@ public sealed partial class RecurrentLayer
         for (int k = 0; k < _dropouts.Length; k++) _dropouts[k].Reset(DropoutSeed(seed, k));
     }
 
+    /// <summary>The dropout layers between stacked layers (L - 1 of them), for checkpoints of their mask generators.</summary>
+    internal ReadOnlySpan<Dropout> DropoutLayers => _dropouts;
+
     private static int DropoutSeed(int seed, int layer) => unchecked(seed * 1000003 + layer);
 
     private Parameter Register(ParameterSet parameters, string name, params int[] shape)

@@ -44,6 +44,34 @@ public sealed partial class SequenceNetwork
         state.Cell.Span.CopyTo(_carriedCell.Span);
     }
 
+    /// <summary>The states of every dropout mask generator (between layers, then before the output), for a training checkpoint.</summary>
+    internal long[] ExportDropoutState()
+    {
+        var state = new List<long>();
+        foreach (var dropout in _rnn.DropoutLayers) Append(dropout);
+        Append(_outputDropout);
+        return [.. state];
+
+        void Append(Layers.Dropout dropout)
+        {
+            foreach (ulong word in dropout.GetRandomState()) state.Add(unchecked((long)word));
+        }
+    }
+
+    /// <summary>Restores what <see cref="ExportDropoutState"/> returned, so the next masks are the ones that would have followed.</summary>
+    internal void ImportDropoutState(ReadOnlySpan<long> state)
+    {
+        int words = Training.DeterministicRandom.StateLength, count = _rnn.DropoutLayers.Length + 1;
+        if (state.Length != words * count)
+            Internals.ThrowHelper.Argument(nameof(state), $"{state.Length} words", $"the network has {count} dropout generators of {words} words");
+        Span<ulong> one = stackalloc ulong[words];
+        for (int k = 0; k < count; k++)
+        {
+            for (int i = 0; i < words; i++) one[i] = unchecked((ulong)state[k * words + i]);
+            (k < count - 1 ? _rnn.DropoutLayers[k] : _outputDropout).SetRandomState(one);
+        }
+    }
+
     /// <summary>
     /// Rebuilds the carried state's batch rows: new row i takes old row <c>sourceRows[i]</c> in every layer and
     /// direction (beam search). Without a carried state nothing changes: every row is at the initial state.

@@ -20,6 +20,18 @@ public sealed partial class SequenceNetwork
         return _loss.Forward(_logits, batch.Targets);
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> with dropout on, for a trainer: when a logit is NaN or infinite it returns NaN instead of
+    /// letting the loss reject the logits, so the trainer can stop with <c>TrainingDivergedException</c> naming the step.
+    /// </summary>
+    internal double ForwardForTraining(SequenceBatch batch)
+    {
+        RunToLogits(batch, training: true);
+        ReadOnlySpan<float> z = _logits.Span;
+        if (z.Length > 0 && !float.IsFinite(TensorPrimitives.MaxMagnitude(z))) return double.NaN;
+        return _loss.Forward(_logits, batch.Targets);
+    }
+
     /// <summary>The summed negative log-likelihood (nats) and the number of targets of the last <see cref="Forward"/>.</summary>
     public (double NllSum, double Count) LastLoss => (_loss.NllSum, _loss.Count);
 

@@ -24,11 +24,39 @@ public sealed class SequenceTrainer
         _options = options;
     }
 
+    /// <summary>
+    /// Receives a <see cref="TrainingCheckpoint"/> every <see cref="TrainingOptions.CheckpointEvery"/> steps; write it
+    /// somewhere and pass it to <see cref="Resume"/> to continue the run as if it had never stopped.
+    /// </summary>
+    public Action<TrainingCheckpoint>? OnCheckpoint { get; set; }
+
     /// <summary>Splits off the validation sequences and trains.</summary>
     /// <param name="data">The labelled sequences.</param>
     /// <param name="progress">Receives a report every <c>ReportEvery</c> steps and after each evaluation.</param>
-    /// <param name="cancellation">Stops training at the next step; the network then holds the best weights so far.</param>
-    public TrainingResult Fit(ISequenceSource data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    /// <param name="cancellation">
+    /// Stops training at the next step; the network then holds the best weights so far and
+    /// <see cref="TrainingResult.Checkpoint"/> the state to resume from.
+    /// </param>
+    public TrainingResult Fit(ISequenceSource data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
+        Run(data, null, progress, cancellation);
+
+    /// <summary>
+    /// Continues the run that wrote <paramref name="checkpoint"/>: weights, optimizer state, epoch and position in
+    /// it, shuffling and dropout generators, best weights, early-stopping counter and history are restored, so the
+    /// run ends with the same weights as one that never stopped. The network must have the same shape; the
+    /// options and data must be those of the run that wrote the checkpoint.
+    /// </summary>
+    /// <param name="checkpoint">A checkpoint from <see cref="OnCheckpoint"/> or <see cref="TrainingResult.Checkpoint"/>.</param>
+    /// <param name="data">The same labelled sequences.</param>
+    /// <param name="progress">Receives a report every <c>ReportEvery</c> steps and after each evaluation.</param>
+    /// <param name="cancellation">Stops training at the next step, as in <see cref="Fit"/>.</param>
+    public TrainingResult Resume(TrainingCheckpoint checkpoint, ISequenceSource data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return Run(data, checkpoint, progress, cancellation);
+    }
+
+    private TrainingResult Run(ISequenceSource data, TrainingCheckpoint? resume, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Count == 0) Internals.ThrowHelper.Argument(nameof(data), "0 sequences", "training needs at least one sequence");
@@ -50,27 +78,50 @@ public sealed class SequenceTrainer
         var history = new List<TrainingProgress>();
         var clock = Stopwatch.StartNew();
         long targets = 0;
-        int epoch = 0;
-        bool stoppedEarly = false, canceled = false;
+        int epoch = 0, batchInEpoch = 0;
+        ulong[] epochRandom = random.GetState(); // the shuffler's state before this epoch's batches were drawn
+        bool stoppedEarly = false, canceled = false, resuming = resume is not null;
         double loss = 0, norm = 0;
+        TrainingCheckpoint? final = null;
         _network.CarryState = false;
-
-        while (epoch < _options.Epochs && !stoppedEarly && !canceled)
+        (string, long)[] identity = [("data.count", data.Count), ("batch_size", _options.BatchSize), ("seed", _options.Seed)];
+        if (resume is not null)
         {
-            epoch++;
-            foreach (var batchIndices in LengthBuckets.Batches(lengths, _options.BatchSize, random))
+            (loss, norm) = TrainerCheckpoints.Restore(resume, Kind, _network, runner.Optimizer, best, history, identity);
+            epoch = resume.Epoch;
+            batchInEpoch = resume.BatchInEpoch;
+            resume.RestoreRandom("shuffle", random);
+            epochRandom = random.GetState();
+        }
+
+        while ((resuming || epoch < _options.Epochs) && !stoppedEarly && !canceled)
+        {
+            if (!resuming)
+            {
+                epoch++;
+                batchInEpoch = 0;
+                epochRandom = random.GetState();
+            }
+            resuming = false;
+            var batches = LengthBuckets.Batches(lengths, _options.BatchSize, random);
+            while (batchInEpoch < batches.Length)
             {
                 if (cancellation.IsCancellationRequested)
                 {
                     canceled = true;
+                    final = Capture(runner, best, history, (loss, norm), identity, epoch, batchInEpoch, epochRandom);
                     break;
                 }
+                var batchIndices = batches[batchInEpoch];
                 Fill(data, batchIndices.Select(i => train[i]), batchIndices.Length);
                 (loss, norm) = runner.Step(_batch);
+                batchInEpoch++;
                 targets += (long)_network.LastLoss.Count;
                 long step = runner.Optimizer.StepCount;
                 if (step % _options.ReportEvery == 0)
                     progress?.Report(Report(epoch, step, totalSteps, loss, norm, targets, clock.Elapsed, null));
+                if (OnCheckpoint is not null && _options.CheckpointEvery > 0 && step % _options.CheckpointEvery == 0)
+                    OnCheckpoint(Capture(runner, best, history, (loss, norm), identity, epoch, batchInEpoch, epochRandom));
             }
             if (canceled || validation.Length == 0) continue;
             var result = Evaluate(data, validation);
@@ -81,7 +132,23 @@ public sealed class SequenceTrainer
             stoppedEarly = _options.Patience > 0 && best.EvaluationsSinceBest >= _options.Patience;
         }
         best.Restore();
-        return new TrainingResult(runner.Optimizer.StepCount, epoch, best.Best, stoppedEarly, canceled, history);
+        return new TrainingResult(runner.Optimizer.StepCount, epoch, best.Best, stoppedEarly, canceled, history) { Checkpoint = final };
+    }
+
+    private const string Kind = nameof(SequenceTrainer);
+
+    /// <summary>The run's state between two steps: weights, optimizer, position in the epoch, generators, best weights, history.</summary>
+    private TrainingCheckpoint Capture(StepRunner runner, BestWeights best, List<TrainingProgress> history, (double, double) last, (string, long)[] identity,
+        int epoch, int batchInEpoch, ulong[] epochRandom)
+    {
+        var checkpoint = TrainerCheckpoints.Capture(Kind, _network, runner.Optimizer, best, history, last, identity);
+        checkpoint.Epoch = epoch;
+        checkpoint.BatchInEpoch = batchInEpoch;
+        // The shuffler as it was before this epoch's batches were drawn: resuming draws them again, then skips the done ones.
+        var random = new DeterministicRandom(0);
+        random.SetState(epochRandom);
+        checkpoint.SaveRandom("shuffle", random);
+        return checkpoint;
     }
 
     /// <summary>Loss and accuracy over the given sequences (all of them when <paramref name="indices"/> is null).</summary>

@@ -15,7 +15,7 @@ internal sealed class StepRunner(SequenceNetwork network, TrainingOptions option
     {
         long step = optimizer.StepCount + 1;
         network.Parameters.ZeroGradients();
-        double loss = network.Forward(batch, training: true);
+        double loss = network.ForwardForTraining(batch);
         if (!double.IsFinite(loss)) throw new TrainingDivergedException(step, "loss", loss);
         network.Backward();
         double norm = GradientClipping.GlobalNorm(network.Parameters.Gradients);

@@ -34,6 +34,24 @@ public sealed partial class StreamTrainer
             target.RestoreCarriedState(_states[(_saved - 1 - back) % _states.Length]!);
         }
 
+        /// <summary>How many states are held (k2 / k1): the ring's memory does not grow with the stream.</summary>
+        public int Capacity => _states.Length;
+
+        /// <summary>Records the ring (how many saves so far and every held state) in a checkpoint's state.</summary>
+        public void Save(Serialization.ConfigurationMap state)
+        {
+            state.Set("ring.saved", _saved);
+            for (int i = 0; i < _states.Length; i++) TrainerCheckpoints.SaveState(state, $"ring.{i}.", _states[i]);
+        }
+
+        /// <summary>Takes back what <see cref="Save"/> recorded.</summary>
+        public void Load(Serialization.ConfigurationMap state)
+        {
+            _saved = state.GetInt32("ring.saved");
+            for (int i = 0; i < _states.Length; i++)
+                _states[i] = i < _saved ? TrainerCheckpoints.LoadState(state, $"ring.{i}.", _states[i]) : null;
+        }
+
         /// <summary>Saves the state at the end of the window just run: the boundary after the newest chunk.</summary>
         public void SaveEndState(SequenceNetwork source)
         {

@@ -29,6 +29,12 @@ public sealed partial class StreamTrainer
         _options = options;
     }
 
+    /// <summary>
+    /// Receives a <see cref="TrainingCheckpoint"/> every <see cref="TrainingOptions.CheckpointEvery"/> steps; write it
+    /// somewhere and pass it to <see cref="Resume"/> to continue the run as if it had never stopped.
+    /// </summary>
+    public Action<TrainingCheckpoint>? OnCheckpoint { get; set; }
+
     /// <summary>Trains on <paramref name="stream"/> (its last <c>ValidationFraction</c> held out).</summary>
     /// <param name="stream">Token ids; each next token is the target of the one before it.</param>
     /// <param name="progress">Receives a report every <c>ReportEvery</c> steps and after each evaluation.</param>
@@ -45,7 +51,31 @@ public sealed partial class StreamTrainer
     /// <param name="validation">Held-out token ids, scored every <c>EvaluateEvery</c> steps; empty for none.</param>
     /// <param name="progress">Receives a report every <c>ReportEvery</c> steps and after each evaluation.</param>
     /// <param name="cancellation">Stops at the next step; the network then holds the best weights so far.</param>
-    public TrainingResult Fit(ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    public TrainingResult Fit(ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
+        Run(train, validation, null, progress, cancellation);
+
+    /// <summary>
+    /// Continues the run that wrote <paramref name="checkpoint"/>: weights, optimizer state, stream position, the
+    /// carried states of the last k2/k1 chunk boundaries, dropout generators, best weights, early-stopping counter
+    /// and history are restored, so the run ends with the same weights as one that never stopped. The network must
+    /// have the same shape; the options and streams must be those of the run that wrote the checkpoint.
+    /// </summary>
+    /// <param name="checkpoint">A checkpoint from <see cref="OnCheckpoint"/> or <see cref="TrainingResult.Checkpoint"/>.</param>
+    /// <param name="train">The same training token ids.</param>
+    /// <param name="validation">The same held-out token ids.</param>
+    /// <param name="progress">Receives a report every <c>ReportEvery</c> steps and after each evaluation.</param>
+    /// <param name="cancellation">Stops at the next step, as in <see cref="Fit(ReadOnlyMemory{int}, ReadOnlyMemory{int}, IProgress{TrainingProgress}?, CancellationToken)"/>.</param>
+    public TrainingResult Resume(TrainingCheckpoint checkpoint, ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return Run(train, validation, checkpoint, progress, cancellation);
+    }
+
+    private const string Kind = nameof(StreamTrainer);
+
+    private TrainingResult Run(ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation, TrainingCheckpoint? resume,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         int b = _options.BatchSize, k1 = _options.SequenceLength, k2 = _options.EffectiveBackpropSteps;
         long trackLength = (train.Length - 1) / b;
@@ -62,18 +92,28 @@ public sealed partial class StreamTrainer
         int epoch = 1;
         bool canceled = false, stoppedEarly = false;
         double loss = 0, norm = 0;
+        TrainingCheckpoint? final = null;
+        (string, long)[] identity = [("data.train_tokens", train.Length), ("data.validation_tokens", validation.Length),
+            ("batch_size", b), ("sequence_length", k1), ("backprop_steps", k2)];
 
         _network.CarryState = true;
         _network.ResetState();
         states.Clear();
+        if (resume is not null)
+        {
+            (loss, norm) = TrainerCheckpoints.Restore(resume, Kind, _network, runner.Optimizer, best, history, identity);
+            epoch = resume.Epoch;
+            position = resume.State.GetInt64(PositionKey);
+            states.Load(resume.State);
+        }
         while (runner.Optimizer.StepCount < _options.Steps)
         {
-            if (cancellation.IsCancellationRequested)
+            if (cancellation.IsCancellationRequested || (_options.MaxDuration is { } limit && clock.Elapsed >= limit))
             {
-                canceled = true;
+                canceled = cancellation.IsCancellationRequested;
+                final = Capture(runner, best, history, (loss, norm), identity, states, epoch, position);
                 break;
             }
-            if (_options.MaxDuration is { } limit && clock.Elapsed >= limit) break;
             if (position + k1 > trackLength)
             {
                 position = 0;
@@ -106,10 +146,25 @@ public sealed partial class StreamTrainer
             }
             else if (step % _options.ReportEvery == 0)
                 progress?.Report(new TrainingProgress(epoch, step, _options.Steps, loss, norm, targets / clock.Elapsed.TotalSeconds, clock.Elapsed, null));
+            if (OnCheckpoint is not null && _options.CheckpointEvery > 0 && step % _options.CheckpointEvery == 0)
+                OnCheckpoint(Capture(runner, best, history, (loss, norm), identity, states, epoch, position));
         }
         best.Restore();
         _network.ResetState();
-        return new TrainingResult(runner.Optimizer.StepCount, epoch, best.Best, stoppedEarly, canceled, history);
+        return new TrainingResult(runner.Optimizer.StepCount, epoch, best.Best, stoppedEarly, canceled, history) { Checkpoint = final };
+    }
+
+    private const string PositionKey = "stream.position";
+
+    /// <summary>The run's state between two steps: weights, optimizer, stream position, carried states, generators, best weights, history.</summary>
+    private TrainingCheckpoint Capture(StepRunner runner, BestWeights best, List<TrainingProgress> history, (double, double) last, (string, long)[] identity,
+        StateRing states, int epoch, long position)
+    {
+        var checkpoint = TrainerCheckpoints.Capture(Kind, _network, runner.Optimizer, best, history, last, identity);
+        checkpoint.Epoch = epoch;
+        checkpoint.State.Set(PositionKey, position);
+        states.Save(checkpoint.State);
+        return checkpoint;
     }
 
     /// <summary>
@@ -123,6 +178,8 @@ public sealed partial class StreamTrainer
         long trackLength = (stream.Length - 1) / b;
         if (trackLength < 1) ThrowHelper.Argument(nameof(stream), $"{stream.Length} tokens", $"it needs at least {b + 1} tokens for {b} tracks");
         var saved = _network.SaveCarriedState();
+        bool carry = _network.CarryState;
+        _network.CarryState = true; // the chunks are one stream: each starts from the state the previous one ended in
         _network.ResetState();
         double nll = 0, count = 0, correct = 0;
         for (long start = 0; start < trackLength; start += _options.ValidationChunk)
@@ -134,6 +191,7 @@ public sealed partial class StreamTrainer
             count += _network.LastLoss.Count;
             correct += SequenceTrainer.CountCorrect(_network.Logits, _batch.Targets);
         }
+        _network.CarryState = carry;
         _network.RestoreCarriedState(saved);
         return new EvaluationResult(count > 0 ? nll / count : 0, count > 0 ? correct / count : 0, (long)count);
     }

@@ -45,7 +45,7 @@ public sealed class TrainingCheckpoint
         set => State.Set(StepKey, value);
     }
 
-    /// <summary>The epoch being trained, from 0.</summary>
+    /// <summary>The epoch being trained (the trainers count from 1, as <see cref="TrainingProgress.Epoch"/> does).</summary>
     public int Epoch
     {
         get => State.GetInt32(EpochKey);

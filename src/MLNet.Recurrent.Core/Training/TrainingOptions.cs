@@ -50,6 +50,9 @@ public class TrainingOptions
     /// <summary>Seeds initialization, shuffling and dropout: the same seed gives the same model.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Hands a resumable <see cref="TrainingCheckpoint"/> to the trainer's <c>OnCheckpoint</c> every this many steps (0: never).</summary>
+    public int CheckpointEvery { get; init; }
+
     /// <summary>Checks every option, naming the first wrong one and its value.</summary>
     public virtual void Validate()
     {
@@ -66,6 +69,7 @@ public class TrainingOptions
         ThrowHelper.ThrowIfNotPositive(BatchSize, nameof(BatchSize));
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) ThrowHelper.OutOfRange(nameof(ValidationFraction), ValidationFraction, "it must be in [0, 1)");
         ThrowHelper.ThrowIfNegative(Patience, nameof(Patience));
+        ThrowHelper.ThrowIfNegative(CheckpointEvery, nameof(CheckpointEvery));
     }
 
     /// <summary>Builds the optimizer these options name.</summary>

@@ -9,4 +9,11 @@ namespace MLNet.Recurrent.Core.Training;
 /// <param name="History">Every evaluation, in order.</param>
 public sealed record TrainingResult(
     long Steps, int Epochs, EvaluationResult? BestValidation, bool StoppedEarly, bool Canceled,
-    IReadOnlyList<TrainingProgress> History);
+    IReadOnlyList<TrainingProgress> History)
+{
+    /// <summary>
+    /// When the run was interrupted (canceled, or out of time), its state at that moment (the weights before the
+    /// best ones were restored); pass it to the trainer's <c>Resume</c> to continue. Null when the run finished.
+    /// </summary>
+    public TrainingCheckpoint? Checkpoint { get; init; }
+}
