@@ -2,10 +2,14 @@ using BenchmarkDotNet.Running;
 using MLNet.Recurrent.Benchmarks;
 
 // `dotnet run -c Release --project benchmarks/MLNet.Recurrent.Benchmarks -- --filter '*Gemm*' --job short`
-// runs BenchmarkDotNet; `-- quick` runs a Stopwatch loop over the same shapes and prints GFLOP/s.
+// runs BenchmarkDotNet (GemmBenchmarks, RecurrentBenchmarks, LatencyBenchmarks); `-- --configs a,b,c,d,f,e,stream --json FILE`
+// runs the compare harness's console mode (CompareMode); `-- quick` runs a Stopwatch loop over the same shapes and prints GFLOP/s.
+if (args.Contains("--json") || args.Contains("--configs"))
+    return MLNet.Recurrent.Benchmarks.CompareMode.Run(args);
 if (args is ["quick", ..])
 {
     QuickGemm.Run(args.Length > 1 ? args[1..] : []);
-    return;
+    return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
+return 0;

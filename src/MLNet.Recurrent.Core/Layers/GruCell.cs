@@ -1,3 +1,4 @@
+using System.Numerics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MLNet.Recurrent.Core.Layers;
@@ -66,21 +67,58 @@ public static class GruCell
             Span<float> dx = gatesGrad.Slice(row * 3 * h, 3 * h);
             Span<float> dhg = hiddenGatesGrad.Slice(row * 3 * h, 3 * h);
             int s = row * h;
-            for (int j = 0; j < h; j++)
+            BackwardRow(dx[..h], dx.Slice(h, h), dx.Slice(2 * h, h), dhg[..h], dhg.Slice(h, h), dhg.Slice(2 * h, h),
+                hiddenPrevGrad.Slice(s, h), hiddenGrad.Slice(s, h), gr[..h], gr.Slice(h, h), gr.Slice(2 * h, h),
+                hiddenN.Slice(s, h), hiddenPrev.Slice(s, h));
+        }
+    }
+
+    /// <summary>
+    /// One row: <c>dn' = dh (1 - z) (1 - n^2)</c>; <c>dz' = dh (h_prev - n) z (1 - z)</c>;
+    /// <c>dr' = dn' h_n r (1 - r)</c>; input gradients (dr', dz', dn'), hidden ones (dr', dz', dn' r); <c>dh_prev = dh z</c>.
+    /// <paramref name="hiddenPrevGrad"/> may alias <paramref name="hiddenGrad"/>.
+    /// </summary>
+    private static void BackwardRow(
+        Span<float> dxr, Span<float> dxz, Span<float> dxn, Span<float> dhr, Span<float> dhz, Span<float> dhn, Span<float> hiddenPrevGrad,
+        ReadOnlySpan<float> hiddenGrad, ReadOnlySpan<float> rGate, ReadOnlySpan<float> zGate, ReadOnlySpan<float> nGate,
+        ReadOnlySpan<float> hiddenN, ReadOnlySpan<float> hiddenPrev)
+    {
+        int n = hiddenGrad.Length, j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int w = Vector<float>.Count;
+            var one = Vector<float>.One;
+            for (; j <= n - w; j += w)
             {
-                float r = gr[j], z = gr[h + j], n = gr[2 * h + j];
-                float dh = hiddenGrad[s + j];
-                float dnPre = dh * (1f - z) * (1f - n * n);
-                float dzPre = dh * (hiddenPrev[s + j] - n) * z * (1f - z);
-                float drPre = dnPre * hiddenN[s + j] * r * (1f - r);
-                dx[j] = drPre;
-                dx[h + j] = dzPre;
-                dx[2 * h + j] = dnPre;
-                dhg[j] = drPre;
-                dhg[h + j] = dzPre;
-                dhg[2 * h + j] = dnPre * r;
-                hiddenPrevGrad[s + j] = dh * z;
+                var r = new Vector<float>(rGate[j..]);
+                var z = new Vector<float>(zGate[j..]);
+                var nn = new Vector<float>(nGate[j..]);
+                var dh = new Vector<float>(hiddenGrad[j..]);
+                var dnPre = dh * (one - z) * (one - nn * nn);
+                var dzPre = dh * (new Vector<float>(hiddenPrev[j..]) - nn) * z * (one - z);
+                var drPre = dnPre * new Vector<float>(hiddenN[j..]) * r * (one - r);
+                drPre.CopyTo(dxr[j..]);
+                dzPre.CopyTo(dxz[j..]);
+                dnPre.CopyTo(dxn[j..]);
+                drPre.CopyTo(dhr[j..]);
+                dzPre.CopyTo(dhz[j..]);
+                (dnPre * r).CopyTo(dhn[j..]);
+                (dh * z).CopyTo(hiddenPrevGrad[j..]);
             }
+        }
+        for (; j < n; j++)
+        {
+            float r = rGate[j], z = zGate[j], nn = nGate[j], dh = hiddenGrad[j];
+            float dnPre = dh * (1f - z) * (1f - nn * nn);
+            float dzPre = dh * (hiddenPrev[j] - nn) * z * (1f - z);
+            float drPre = dnPre * hiddenN[j] * r * (1f - r);
+            dxr[j] = drPre;
+            dxz[j] = dzPre;
+            dxn[j] = dnPre;
+            dhr[j] = drPre;
+            dhz[j] = dzPre;
+            dhn[j] = dnPre * r;
+            hiddenPrevGrad[j] = dh * z;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MLNet.Recurrent.Core.Layers;
@@ -54,23 +55,69 @@ public static class LstmCell
         ReadOnlySpan<float> gates, ReadOnlySpan<float> cellPrev, ReadOnlySpan<float> cell, int rows, int hiddenSize)
     {
         int h = hiddenSize;
+        Span<float> tanhCell = stackalloc float[Chunk];
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<float> gr = gates.Slice(r * 4 * h, 4 * h);
             Span<float> dg = gatesGrad.Slice(r * 4 * h, 4 * h);
             int s = r * h;
-            for (int j = 0; j < h; j++)
+            for (int j0 = 0; j0 < h; j0 += Chunk)
             {
-                float i = gr[j], f = gr[h + j], g = gr[2 * h + j], o = gr[3 * h + j];
-                float tc = MathF.Tanh(cell[s + j]);
-                float dh = hiddenGrad[s + j];
-                float dc = cellGrad[s + j] + dh * o * (1f - tc * tc);
-                dg[j] = dc * g * i * (1f - i);
-                dg[h + j] = dc * cellPrev[s + j] * f * (1f - f);
-                dg[2 * h + j] = dc * i * (1f - g * g);
-                dg[3 * h + j] = dh * tc * o * (1f - o);
-                cellPrevGrad[s + j] = dc * f;
+                int len = Math.Min(Chunk, h - j0);
+                TensorPrimitives.Tanh(cell.Slice(s + j0, len), tanhCell);
+                BackwardChunk(
+                    dg.Slice(j0, len), dg.Slice(h + j0, len), dg.Slice(2 * h + j0, len), dg.Slice(3 * h + j0, len),
+                    cellPrevGrad.Slice(s + j0, len), hiddenGrad.Slice(s + j0, len), cellGrad.Slice(s + j0, len),
+                    gr.Slice(j0, len), gr.Slice(h + j0, len), gr.Slice(2 * h + j0, len), gr.Slice(3 * h + j0, len),
+                    cellPrev.Slice(s + j0, len), tanhCell[..len]);
             }
+        }
+    }
+
+    // Columns per pass: tanh(c) of one chunk lives on the stack.
+    private const int Chunk = 256;
+
+    /// <summary>
+    /// One chunk of one row: <c>dc = dc_next + dh o (1 - tanh(c)^2)</c>; <c>di = dc g i (1 - i)</c>;
+    /// <c>df = dc c_prev f (1 - f)</c>; <c>dg = dc i (1 - g^2)</c>; <c>do = dh tanh(c) o (1 - o)</c>; <c>dc_prev = dc f</c>.
+    /// <paramref name="cellPrevGrad"/> may alias <paramref name="cellGrad"/> (each element is read before it is written).
+    /// </summary>
+    private static void BackwardChunk(
+        Span<float> di, Span<float> df, Span<float> dgg, Span<float> dout, Span<float> cellPrevGrad,
+        ReadOnlySpan<float> hiddenGrad, ReadOnlySpan<float> cellGrad,
+        ReadOnlySpan<float> iGate, ReadOnlySpan<float> fGate, ReadOnlySpan<float> gGate, ReadOnlySpan<float> oGate,
+        ReadOnlySpan<float> cellPrev, ReadOnlySpan<float> tanhCell)
+    {
+        int n = tanhCell.Length, j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int w = Vector<float>.Count;
+            var one = Vector<float>.One;
+            for (; j <= n - w; j += w)
+            {
+                var i = new Vector<float>(iGate[j..]);
+                var f = new Vector<float>(fGate[j..]);
+                var g = new Vector<float>(gGate[j..]);
+                var o = new Vector<float>(oGate[j..]);
+                var tc = new Vector<float>(tanhCell[j..]);
+                var dh = new Vector<float>(hiddenGrad[j..]);
+                var dc = new Vector<float>(cellGrad[j..]) + dh * o * (one - tc * tc);
+                (dc * g * i * (one - i)).CopyTo(di[j..]);
+                (dc * new Vector<float>(cellPrev[j..]) * f * (one - f)).CopyTo(df[j..]);
+                (dc * i * (one - g * g)).CopyTo(dgg[j..]);
+                (dh * tc * o * (one - o)).CopyTo(dout[j..]);
+                (dc * f).CopyTo(cellPrevGrad[j..]);
+            }
+        }
+        for (; j < n; j++)
+        {
+            float i = iGate[j], f = fGate[j], g = gGate[j], o = oGate[j], tc = tanhCell[j], dh = hiddenGrad[j];
+            float dc = cellGrad[j] + dh * o * (1f - tc * tc);
+            di[j] = dc * g * i * (1f - i);
+            df[j] = dc * cellPrev[j] * f * (1f - f);
+            dgg[j] = dc * i * (1f - g * g);
+            dout[j] = dh * tc * o * (1f - o);
+            cellPrevGrad[j] = dc * f;
         }
     }
 }

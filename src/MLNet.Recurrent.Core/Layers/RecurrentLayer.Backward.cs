@@ -80,7 +80,7 @@ public sealed partial class RecurrentLayer
     {
         int steps = _steps, batch = _batch, h = _hidden, gh = _gates, din = dir.InputSize, rows = steps * batch;
         bool lstm = _options.Cell == CellType.Lstm, gru = _options.Cell == CellType.Gru, relu = _options.Cell == CellType.RnnRelu;
-        ReadOnlySpan<float> whh = dir.HiddenWeight.Value;
+        Gemm.PackedMatrix whh = dir.PackHiddenGrad(h, gh);
         ReadOnlySpan<float> gates = dir.Gates.Span, hs = dir.States.Span, cs = lstm ? dir.Cells.Span : default;
         ReadOnlySpan<float> dy = layerOutputGrad.Span;
 
@@ -130,7 +130,7 @@ public sealed partial class RecurrentLayer
                         break;
                 }
                 // dh_prev = (GRU: dh * z) + dGates_hh W_hh, for the running rows; the others carry dh unchanged.
-                Gemm.Multiply(false, false, n, h, gh, 1f, dhgT, gh, whh, h, gru ? 1f : 0f, dh, h);
+                Gemm.Multiply(false, n, 1f, dhgT, gh, whh, gru ? 1f : 0f, dh, h);
             }
             dxgT[(n * gh)..].Clear();
             if (gru) dhgT[(n * gh)..].Clear();

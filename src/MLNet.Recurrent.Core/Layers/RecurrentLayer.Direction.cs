@@ -20,6 +20,30 @@ public sealed partial class RecurrentLayer
         public Parameter? ConditioningWeight;
 
         /// <summary>
+        /// W_hh^T (<c>[H, G*H]</c>) in the GEMM micro-kernel's panel layout, repacked at every Forward: each step's
+        /// <c>h_prev W_hh^T</c> then skips packing. Bit-identical to the unpacked product.
+        /// </summary>
+        public Gemm.PackedMatrix? PackedHidden;
+        /// <summary>W_hh (<c>[G*H, H]</c>) packed for Backward's per-step <c>dGates W_hh</c>, repacked at every Backward.</summary>
+        public Gemm.PackedMatrix? PackedHiddenGrad;
+
+        /// <summary>Packs (first call) or repacks W_hh^T for the forward steps.</summary>
+        public Gemm.PackedMatrix PackHidden(int hidden, int gates)
+        {
+            if (PackedHidden is null) PackedHidden = Gemm.Pack(transposeB: true, k: hidden, n: gates, HiddenWeight.Value, ldb: hidden);
+            else PackedHidden.Repack(transpose: true, HiddenWeight.Value, ldb: hidden);
+            return PackedHidden;
+        }
+
+        /// <summary>Packs (first call) or repacks W_hh for the backward steps.</summary>
+        public Gemm.PackedMatrix PackHiddenGrad(int hidden, int gates)
+        {
+            if (PackedHiddenGrad is null) PackedHiddenGrad = Gemm.Pack(transposeB: false, k: gates, n: hidden, HiddenWeight.Value, ldb: hidden);
+            else PackedHiddenGrad.Repack(transpose: false, HiddenWeight.Value, ldb: hidden);
+            return PackedHiddenGrad;
+        }
+
+        /// <summary>
         /// <c>[T, B, G*H]</c> by time: pre-activations from the big input GEMM, turned into activations in place by the
         /// cell as each step runs (rows of finished sequences keep stale pre-activations and are never read).
         /// </summary>

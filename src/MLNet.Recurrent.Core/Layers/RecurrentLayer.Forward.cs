@@ -98,7 +98,7 @@ public sealed partial class RecurrentLayer
     {
         int steps = _steps, batch = _batch, h = _hidden, gh = _gates, din = dir.InputSize, rows = steps * batch;
         bool lstm = _options.Cell == CellType.Lstm, gru = _options.Cell == CellType.Gru, relu = _options.Cell == CellType.RnnRelu;
-        ReadOnlySpan<float> whh = dir.HiddenWeight.Value;
+        Gemm.PackedMatrix whh = dir.PackHidden(h, gh);
 
         // The input projection of every step at once; b_hh joins b_ih except for GRU, whose r gate scales W_hn h + b_hn.
         dir.Gates.Resize(steps, batch, gh);
@@ -150,12 +150,12 @@ public sealed partial class RecurrentLayer
                 {
                     Span<float> hg = _hiddenGates.Span;
                     for (int r = 0; r < n; r++) dir.HiddenBias.Value.CopyTo(hg.Slice(r * gh, gh));
-                    Gemm.Multiply(false, true, n, gh, h, 1f, hPrev, h, whh, h, 1f, hg, gh);
+                    Gemm.Multiply(false, n, 1f, hPrev, h, whh, 1f, hg, gh);
                     GruCell.Forward(hCur, dir.HiddenN.Span.Slice(t * batch * h, batch * h), g, hg, hPrev, n, h);
                 }
                 else
                 {
-                    Gemm.Multiply(false, true, n, gh, h, 1f, hPrev, h, whh, h, 1f, g, gh);
+                    Gemm.Multiply(false, n, 1f, hPrev, h, whh, 1f, g, gh);
                     if (lstm)
                     {
                         LstmCell.Forward(hCur, cs.Slice(dir.CurrentSlot(t) * batch * h, batch * h), g,

@@ -37,6 +37,31 @@ public sealed partial class RecurrentLayer
     }
 
     /// <summary>
+    /// Makes <paramref name="state"/> step with its own packed copies of W_ih^T and W_hh^T (packed now, or repacked),
+    /// so a step skips packing the weights: the lean path of a generation step. The copies do not follow later
+    /// changes of the weights; call this again after an optimizer step. Allocates on the first call only.
+    /// </summary>
+    internal void PackStepWeights(RecurrentState state)
+    {
+        if (!ReferenceEquals(state.Owner, this)) ThrowHelper.Argument(nameof(state), "a state of another layer", "it must come from this layer's CreateState");
+        state.PackedInput ??= new Gemm.PackedMatrix[_layers];
+        state.PackedHidden ??= new Gemm.PackedMatrix[_layers];
+        for (int k = 0; k < _layers; k++)
+        {
+            Direction dir = _directions[k];
+            state.PackedInput[k] = Repack(state.PackedInput[k], dir.InputWeight.Value, dir.InputSize);
+            state.PackedHidden[k] = Repack(state.PackedHidden[k], dir.HiddenWeight.Value, _hidden);
+        }
+
+        Gemm.PackedMatrix Repack(Gemm.PackedMatrix? packed, ReadOnlySpan<float> weight, int inputSize)
+        {
+            if (packed is null) return Gemm.Pack(transposeB: true, k: inputSize, n: _gates, weight, ldb: inputSize);
+            packed.Repack(transpose: true, weight, ldb: inputSize);
+            return packed;
+        }
+    }
+
+    /// <summary>
     /// Advances every sequence of <paramref name="state"/> by one step through all layers (inference: no dropout,
     /// nothing cached for backward, no allocation). Gives the same numbers as <see cref="Forward"/> over the sequence.
     /// </summary>
@@ -64,7 +89,8 @@ public sealed partial class RecurrentLayer
                 if (_options.Cell == CellType.Gru) bi.CopyTo(row);
                 else TensorPrimitives.Add(bi, bh, row);
             }
-            Gemm.Multiply(false, true, batch, gh, din, 1f, x, din, dir.InputWeight.Value, din, 1f, gates, gh);
+            if (state.PackedInput is { } packedInput) Gemm.Multiply(false, batch, 1f, x, din, packedInput[k], 1f, gates, gh);
+            else Gemm.Multiply(false, true, batch, gh, din, 1f, x, din, dir.InputWeight.Value, din, 1f, gates, gh);
             if (dir.ConditioningWeight is { } wvh)
                 Gemm.Multiply(false, true, batch, gh, c, 1f, state.Conditioning, c, wvh.Value, c, 1f, gates, gh);
             // Each cell writes the new h over h_prev, which the recurrent GEMM has already consumed (GRU reads it elementwise first).
@@ -72,12 +98,12 @@ public sealed partial class RecurrentLayer
             {
                 Span<float> hg = state.HiddenGates.Span;
                 for (int r = 0; r < batch; r++) bh.CopyTo(hg.Slice(r * gh, gh));
-                Gemm.Multiply(false, true, batch, gh, h, 1f, hState, h, dir.HiddenWeight.Value, h, 1f, hg, gh);
+                HiddenProduct(state, k, hState, hg);
                 GruCell.Forward(hState, state.HiddenN.Span, gates, hg, hState, batch, h);
             }
             else
             {
-                Gemm.Multiply(false, true, batch, gh, h, 1f, hState, h, dir.HiddenWeight.Value, h, 1f, gates, gh);
+                HiddenProduct(state, k, hState, gates);
                 if (_options.Cell == CellType.Lstm)
                 {
                     Span<float> cState = state.Cell.Slice(k * batch * h, batch * h);
@@ -88,5 +114,13 @@ public sealed partial class RecurrentLayer
             x = hState;
         }
         x.CopyTo(output);
+    }
+
+    /// <summary><c>gates += h W_hh^T</c> for one layer, with the state's packed copy when it has one.</summary>
+    private void HiddenProduct(RecurrentState state, int layer, ReadOnlySpan<float> hState, Span<float> gates)
+    {
+        int batch = state.Batch, h = _hidden, gh = _gates;
+        if (state.PackedHidden is { } packed) Gemm.Multiply(false, batch, 1f, hState, h, packed[layer], 1f, gates, gh);
+        else Gemm.Multiply(false, true, batch, gh, h, 1f, hState, h, _directions[layer].HiddenWeight.Value, h, 1f, gates, gh);
     }
 }

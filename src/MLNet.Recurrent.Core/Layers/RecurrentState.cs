@@ -29,6 +29,12 @@ public sealed class RecurrentState
     internal Tensor HiddenGates { get; }
     internal Tensor HiddenN { get; }
 
+    /// <summary>W_ih^T and W_hh^T of every layer packed for the GEMM micro-kernel, or null: see <see cref="RecurrentLayer.PackStepWeights"/>.</summary>
+    internal Gemm.PackedMatrix[]? PackedInput { get; set; }
+
+    /// <summary>W_hh^T of every layer, packed alongside <see cref="PackedInput"/>.</summary>
+    internal Gemm.PackedMatrix[]? PackedHidden { get; set; }
+
     /// <summary>B: the sequences advanced together.</summary>
     public int Batch { get; }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MLNet.Recurrent.Core.Layers;
@@ -40,14 +41,22 @@ public static class RnnCell
         if (relu)
         {
             for (int i = 0; i < n; i++) gatesGrad[i] = gates[i] > 0f ? hiddenGrad[i] : 0f;
+            return;
         }
-        else
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            for (int i = 0; i < n; i++)
+            int w = Vector<float>.Count;
+            for (; j <= n - w; j += w)
             {
-                float h = gates[i];
-                gatesGrad[i] = hiddenGrad[i] * (1f - h * h);
+                var h = new Vector<float>(gates[j..]);
+                (new Vector<float>(hiddenGrad[j..]) * (Vector<float>.One - h * h)).CopyTo(gatesGrad[j..]);
             }
+        }
+        for (; j < n; j++)
+        {
+            float h = gates[j];
+            gatesGrad[j] = hiddenGrad[j] * (1f - h * h);
         }
     }
 }

@@ -1,18 +1,17 @@
 using MLNet.Recurrent.Core.Decoding;
 using MLNet.Recurrent.Core.Internals;
-using MLNet.Recurrent.Core.Numerics;
 
 namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>
-/// Drives a per-step token network one step at a time for samplers and beam search: each step is a forward pass
-/// of one token per row with the state carried. The network is used exclusively while decoding.
+/// Drives a per-step token network one step at a time for samplers and beam search, through the lean
+/// <see cref="SequenceNetworkStream"/> (weights packed when the decoder is created). The network's weights must
+/// not change while decoding.
 /// </summary>
 internal sealed class SequenceNetworkDecoder : IStepDecoder
 {
     private readonly SequenceNetwork _network;
-    private readonly SequenceBatch _batch = new();
-    private readonly Tensor _gatherScratch = new(0);
+    private SequenceNetworkStream? _stream;
 
     public SequenceNetworkDecoder(SequenceNetwork network)
     {
@@ -23,30 +22,24 @@ internal sealed class SequenceNetworkDecoder : IStepDecoder
 
     public int VocabularySize => _network.Options.OutputSize;
 
-    public int BatchSize { get; private set; }
+    public int BatchSize => _stream?.BatchSize ?? 0;
 
     public void Reset(int batchSize)
     {
         ThrowHelper.ThrowIfNotPositive(batchSize, nameof(batchSize));
-        BatchSize = batchSize;
-        _network.CarryState = true;
-        _network.ResetState();
+        if (_stream is null || _stream.BatchSize != batchSize) _stream = _network.CreateStream(batchSize);
+        else _stream.Reset();
     }
 
     public void Step(ReadOnlySpan<int> tokens, Span<float> logits)
     {
-        if (tokens.Length != BatchSize) ThrowHelper.Argument(nameof(tokens), $"{tokens.Length} tokens", $"the decoder has {BatchSize} rows");
-        _batch.Reset(BatchSize, 1, 0, perStepTargets: true);
-        for (int b = 0; b < BatchSize; b++) _batch.SetTokens(b, tokens.Slice(b, 1));
-        _network.RunInference(_batch);
-        _network.Logits.Span.CopyTo(logits);
+        if (_stream is null) ThrowHelper.InvalidOperation("Step was called before Reset.");
+        _stream!.Step(tokens, logits);
     }
 
     public void Reorder(ReadOnlySpan<int> sourceRows)
     {
-        for (int i = 0; i < sourceRows.Length; i++)
-            if ((uint)sourceRows[i] >= (uint)BatchSize) ThrowHelper.OutOfRange($"sourceRows[{i}]", sourceRows[i], $"it must be in [0, {BatchSize})");
-        _network.GatherCarriedRows(sourceRows, _gatherScratch);
-        BatchSize = sourceRows.Length;
+        if (_stream is null) ThrowHelper.InvalidOperation("Reorder was called before Reset.");
+        _stream!.Reorder(sourceRows);
     }
 }

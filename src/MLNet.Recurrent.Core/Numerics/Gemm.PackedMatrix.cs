@@ -95,11 +95,21 @@ public static partial class Gemm
         Multiply(ComputeSettings.MaxThreads, transposeA, m, alpha, a, lda, b, beta, c, ldc);
 
     /// <summary>The packed-B multiply with an explicit thread limit, for tests.</summary>
-    internal static void Multiply(
+    internal static unsafe void Multiply(
         int threads, bool transposeA, int m, float alpha, ReadOnlySpan<float> a, int lda, PackedMatrix b, float beta, Span<float> c, int ldc)
     {
         ArgumentNullException.ThrowIfNull(b);
         Validate(transposeA, false, m, b.Columns, b.Rows, a.Length, lda, int.MaxValue, Math.Max(1, b.Columns), c.Length, ldc);
+        if (!transposeA && m <= GemmRowKernel.MaxRows && m > 0 && b.Columns > 0 && b.Rows > 0 && alpha != 0 && GemmRowKernel.Supports(b.Kernel))
+        {
+            fixed (float* pa = a)
+            fixed (float* pc = c)
+            fixed (float* pd = b.Data)
+            {
+                GemmRowKernel.Run(m, b.Columns, b.Rows, alpha, pa, lda, pd + b.Offset, GemmMicroKernels.Columns(b.Kernel), beta, pc, ldc);
+            }
+            return;
+        }
         MultiplyCore(b.Kernel, threads, transposeA, false, m, b.Columns, b.Rows, alpha, a, lda, default, 0, b, beta, c, ldc);
     }
 }

@@ -12,7 +12,8 @@ namespace MLNet.Recurrent.Core.Numerics;
 public sealed class Tensor : IDisposable
 {
     private float[] _data;
-    private int[] _shape;
+    private int[] _shape;   // capacity for the largest rank seen; the first _rank entries are the shape
+    private int _rank;
 
     /// <summary>Creates a tensor of the given shape, filled with zeros.</summary>
     /// <param name="shape">The size of each dimension; each must be zero or positive.</param>
@@ -28,10 +29,10 @@ public sealed class Tensor : IDisposable
     public int Length { get; private set; }
 
     /// <summary>The size of each dimension.</summary>
-    public ReadOnlySpan<int> Shape => _shape;
+    public ReadOnlySpan<int> Shape => _shape.AsSpan(0, _rank);
 
     /// <summary>The number of dimensions.</summary>
-    public int Rank => _shape.Length;
+    public int Rank => _rank;
 
     /// <summary>The elements, row-major (the last dimension varies fastest).</summary>
     public Span<float> Span => _data.AsSpan(0, Length);
@@ -40,7 +41,7 @@ public sealed class Tensor : IDisposable
     public float[] Array => _data;
 
     /// <summary>The size of dimension <paramref name="axis"/>.</summary>
-    public int Dim(int axis) => _shape[axis];
+    public int Dim(int axis) => (uint)axis < (uint)_rank ? _shape[axis] : throw new IndexOutOfRangeException();
 
     /// <summary>
     /// Changes the shape. Contents are kept only when the array did not have to grow; callers that need
@@ -62,8 +63,10 @@ public sealed class Tensor : IDisposable
             if (_data.Length > 0) ArrayPool<float>.Shared.Return(_data);
             _data = ArrayPool<float>.Shared.Rent((int)length);
         }
-        if (_shape.Length != shape.Length) _shape = new int[shape.Length];
+        // A rank change reuses the shape array when it is long enough: views such as [T, B, D] <-> [N, D] alternate every step.
+        if (_shape.Length < shape.Length) _shape = new int[shape.Length];
         shape.CopyTo(_shape);
+        _rank = shape.Length;
         Length = (int)length;
     }
 
@@ -76,9 +79,10 @@ public sealed class Tensor : IDisposable
         if (_data.Length > 0) ArrayPool<float>.Shared.Return(_data);
         _data = [];
         _shape = [];
+        _rank = 0;
         Length = 0;
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"Tensor[{string.Join(", ", _shape)}]";
+    public override string ToString() => $"Tensor[{string.Join(", ", _shape[.._rank])}]";
 }

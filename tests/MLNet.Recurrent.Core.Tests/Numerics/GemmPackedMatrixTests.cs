@@ -23,6 +23,22 @@ public sealed class GemmPackedMatrixTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void OneOrTwoRowsTakeTheRowKernelAndStillMatchBitForBit(int kernelNumber)
+    {
+        // m <= 2 by a packed B runs GemmRowKernel (when the panels suit it); it must repeat the blocked kernel's bits,
+        // including several k blocks (k > 256), column tails that are not a multiple of 8, beta 0 over NaN and beta 1.
+        var kernel = (GemmKernel)kernelNumber;
+        var rng = new Random(100 + kernelNumber);
+        for (int i = 0; i < 40; i++)
+        {
+            int m = 1 + i % 2, n = i % 4 == 0 ? rng.Next(33, 300) : rng.Next(1, 70), k = i % 5 == 0 ? rng.Next(257, 700) : rng.Next(1, 200);
+            var test = new GemmCase(false, rng.Next(2) == 0, m, n, k, 0.5f + i, i % 3 == 0 ? 0f : 1f, seed: i, extraLd: i % 3, nanC: i % 3 == 0);
+            Assert.True(test.Run(kernel, 1).AsSpan().SequenceEqual(test.RunPacked(kernel, 1)), test.ToString());
+        }
+    }
+
     [Fact]
     public void RepackFollowsTheNewValuesAndShapeIsReported()
     {
