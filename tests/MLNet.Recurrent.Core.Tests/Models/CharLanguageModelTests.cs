@@ -234,6 +234,40 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Characters_outside_the_basic_plane_are_one_symbol_and_never_split()
+    {
+        // U+1F600 and U+1D11E are surrogate pairs in UTF-16: each must be one vocabulary symbol, one step, one position.
+        const string smile = "\U0001F600", clef = "\U0001D11E";
+        var rng = new Random(9);
+        var sb = new StringBuilder();
+        while (sb.Length < 3000) sb.Append(rng.Next(4) switch { 0 => smile, 1 => clef, 2 => "ab ", _ => "\n" });
+        var (model, _) = CharLanguageModel.Train(sb.ToString(), new CharLanguageModelOptions
+        {
+            EmbeddingSize = 4, HiddenSize = 8, Layers = 1,
+            Training = new StreamTrainerOptions { Steps = 30, BatchSize = 4, SequenceLength = 12, EvaluateEvery = 30, LearningRate = 1e-2, Seed = 1 },
+        });
+        var symbols = model.Vocabulary.Symbols;
+        output.WriteLine($"vocabulary: {string.Join(" ", symbols.Select(r => $"U+{r.Value:X4}"))}");
+        Assert.Contains(Rune.GetRuneAt(smile, 0), symbols);
+        Assert.Contains(Rune.GetRuneAt(clef, 0), symbols);
+        Assert.DoesNotContain(symbols, r => r.Value is >= 0xD800 and <= 0xDFFF); // a Rune cannot be a surrogate; no half-pair symbol
+
+        string text = $"ab {smile}{clef}\nab";
+        int runes = text.EnumerateRunes().Count(); // 8 positions for 10 UTF-16 chars
+        Assert.Equal(8, runes);
+        Assert.Equal(runes, model.Trace(text).Length);
+        var (logLikelihood, bits) = model.Score(text);
+        Assert.Equal(-logLikelihood / Math.Log(2) / runes, bits, 1e-12);
+
+        string generated = model.Generate("", new GenerationOptions { MaxLength = 200, Temperature = 1.5f, Seed = 4 });
+        for (int i = 0; i < generated.Length; i++)
+            if (char.IsHighSurrogate(generated[i])) Assert.True(i + 1 < generated.Length && char.IsLowSurrogate(generated[++i]), $"lone high surrogate at {i}");
+            else Assert.False(char.IsLowSurrogate(generated[i]), $"lone low surrogate at {i}");
+        Assert.Equal(200, generated.EnumerateRunes().Count());
+        Assert.Contains(smile, generated, StringComparison.Ordinal); // at temperature 1.5 over 200 draws the pairs do appear
+    }
+
+    [Fact]
     public void Bad_options_are_named_with_their_value()
     {
         var model = Model;
