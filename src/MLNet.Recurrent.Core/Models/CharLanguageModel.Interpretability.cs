@@ -82,7 +82,8 @@ public sealed partial class CharLanguageModel
         var ranked = CellRanking.FindCells(trace, detectors ?? [CellDetectors.InsideQuotes, CellDetectors.LinePosition], cellsPerDetector);
         ActivationBlock[] blocks = [.. ranked.Values.SelectMany(m => m).Select(m => Drawn(trace, m))];
         var o = Network.Options;
-        title ??= string.Create(CultureInfo.InvariantCulture, $"{o.Layers} x {o.HiddenSize} {o.Cell}: the most interpretable units");
+        string cell = o.Cell switch { CellType.Lstm => "LSTM", CellType.Gru => "GRU", CellType.RnnTanh => "tanh RNN", _ => "ReLU RNN" };
+        title ??= string.Create(CultureInfo.InvariantCulture, $"{o.Layers} x {o.HiddenSize} {cell}: the most interpretable units");
         return ActivationHtml.ToHtml(trace.Text, blocks, title, scale);
     }
 

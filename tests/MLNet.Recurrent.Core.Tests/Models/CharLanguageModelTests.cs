@@ -154,6 +154,7 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
         const string passage = "\"a cat,\" she said.\n";
         string html = model.ExportCellsHtml(passage, cellsPerDetector: 1, title: "t<1>");
         Assert.Contains("<title>t&lt;1&gt;</title>", html);
+        Assert.Contains("<title>2 x 12 LSTM: the most interpretable units</title>", model.ExportCellsHtml(passage, cellsPerDetector: 1));
         Assert.Equal(2, html.Split("<section>").Length - 1); // one unit for each of the two default detectors
         Assert.Equal(2 * passage.Length, html.Split("\" title=\"").Length - 1); // one titled span per character per block
         // The first block is the best "inside quotes" unit; a cell state is drawn as tanh(c).
