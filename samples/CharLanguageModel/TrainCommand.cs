@@ -78,6 +78,11 @@ internal static class TrainCommand
                 });
                 options.OnEvaluation = (snapshot, p) =>
                 {
+                    // Validation every 100 updates draws the curve; a sample at 100, 200, 400, 800, ... and at the
+                    // last evaluation shows the "at first ... train more ..." progression without flooding the screen.
+                    long evaluation = p.Step / o.EvaluateEvery;
+                    bool last = p.Step % o.EvaluateEvery != 0;
+                    if (!last && (evaluation & (evaluation - 1)) != 0) return;
                     string sample = snapshot.Generate(SamplePrompt, new GenerationOptions { MaxLength = 160, Temperature = 0.8f, Seed = 7 });
                     AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                         $"[yellow]update {p.Step}[/], validation [bold]{p.Validation!.BitsPerToken:F3}[/] bits/char, {p.Elapsed:m\\:ss} in:"));
