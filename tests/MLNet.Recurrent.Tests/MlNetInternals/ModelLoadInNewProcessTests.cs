@@ -33,7 +33,7 @@ public sealed class ModelLoadInNewProcessTests(ITestOutputHelper output)
             using (FileStream stream = File.Create(inputPath))
                 ml.Data.SaveAsBinary(test, stream);
 
-            (int exitCode, string stdout, string stderr) = RunProbe(modelPath, inputPath, outputPath);
+            (int exitCode, string stdout, string stderr) = ModelLoadProbeRunner.Run(modelPath, inputPath, outputPath);
             output.WriteLine(stdout);
             output.WriteLine(stderr);
             Assert.True(exitCode == 0, $"The probe failed (exit code {exitCode}):\n{stderr}");
@@ -48,26 +48,5 @@ public sealed class ModelLoadInNewProcessTests(ITestOutputHelper output)
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static (int ExitCode, string Stdout, string Stderr) RunProbe(params string[] args)
-    {
-        string probe = typeof(ModelLoadInNewProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "ModelLoadProbe").Value!;
-        Assert.True(File.Exists(probe), $"The probe was not built at {probe}.");
-        // dotnet test sets DOTNET_HOST_PATH to the muxer that runs the tests.
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(probe);
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("The probe did not finish within 2 minutes (a hang, not a speed check).");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }
