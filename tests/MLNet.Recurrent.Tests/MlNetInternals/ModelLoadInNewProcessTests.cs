@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using Microsoft.ML;
 using MLNet.Recurrent.Tests.TestSupport;
 using Xunit.Abstractions;
