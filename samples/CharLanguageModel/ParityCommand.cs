@@ -3,6 +3,7 @@ using Microsoft.ML;
 using MLNet.Recurrent;
 using MLNet.Recurrent.CharLanguageModel;
 using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Models;
 
 namespace CharLanguageModelSample;
 

@@ -7,6 +7,7 @@ using MLNet.Recurrent.Core.Decoding;
 using MLNet.Recurrent.Core.Interpretability;
 using MLNet.Recurrent.Core.Training;
 using Spectre.Console;
+using MLNet.Recurrent.Core.Models;
 
 namespace CharLanguageModelSample;
 

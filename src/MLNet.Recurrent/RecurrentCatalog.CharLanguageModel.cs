@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Layers;
 using Trainer = MLNet.Recurrent.CharLanguageModel.CharLanguageModelTrainer;
+using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent;
 

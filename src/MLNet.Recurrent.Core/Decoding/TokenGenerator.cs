@@ -1,3 +1,4 @@
+using MLNet.Recurrent.Core.Internals;
 namespace MLNet.Recurrent.Core.Decoding;
 
 /// <summary>Sampling loops over an <see cref="IStepDecoder"/>: priming with a prompt, then drawing token after token.</summary>

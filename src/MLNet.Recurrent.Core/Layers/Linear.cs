@@ -2,7 +2,7 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
-using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Layers;
 

@@ -1,5 +1,5 @@
 using MLNet.Recurrent.Core.Numerics;
-using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Layers;
 

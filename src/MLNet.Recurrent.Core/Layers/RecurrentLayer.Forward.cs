@@ -1,6 +1,7 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Layers;
 
@@ -176,7 +177,7 @@ public sealed partial class RecurrentLayer
         }
     }
 
-    private void FillInitial(Span<float> slot, InitialState source, Tensor? supplied, Training.Parameter? learned, int index)
+    private void FillInitial(Span<float> slot, InitialState source, Tensor? supplied, Parameters.Parameter? learned, int index)
     {
         int batch = _batch, h = _hidden;
         switch (source)

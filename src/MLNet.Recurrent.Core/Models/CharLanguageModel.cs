@@ -2,6 +2,7 @@ using System.Text;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Layers;
 
 namespace MLNet.Recurrent.Core.Models;
 

@@ -1,6 +1,5 @@
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers;
-using MLNet.Recurrent.Core.Training;
 
 namespace MLNet.Recurrent.Core.Models;
 

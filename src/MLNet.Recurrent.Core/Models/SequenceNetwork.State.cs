@@ -1,3 +1,7 @@
+using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Parameters;
 namespace MLNet.Recurrent.Core.Models;
 
 public sealed partial class SequenceNetwork
@@ -61,7 +65,7 @@ public sealed partial class SequenceNetwork
     /// <summary>Restores what <see cref="ExportDropoutState"/> returned, so the next masks are the ones that would have followed.</summary>
     internal void ImportDropoutState(ReadOnlySpan<long> state)
     {
-        int words = Training.DeterministicRandom.StateLength, count = _rnn.DropoutLayers.Length + 1;
+        int words = DeterministicRandom.StateLength, count = _rnn.DropoutLayers.Length + 1;
         if (state.Length != words * count)
             Internals.ThrowHelper.Argument(nameof(state), $"{state.Length} words", $"the network has {count} dropout generators of {words} words");
         Span<ulong> one = stackalloc ulong[words];

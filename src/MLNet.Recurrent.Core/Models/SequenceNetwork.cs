@@ -1,6 +1,6 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
-using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Models;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Serialization.Internals;
-using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Serialization;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using MLNet.Recurrent.Core.Serialization.Internals;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Serialization;
 

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Training;
 

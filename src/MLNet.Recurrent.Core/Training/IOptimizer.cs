@@ -1,3 +1,4 @@
+using MLNet.Recurrent.Core.Parameters;
 namespace MLNet.Recurrent.Core.Training;
 
 /// <summary>

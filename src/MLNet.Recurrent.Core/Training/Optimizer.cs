@@ -1,4 +1,5 @@
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Training;
 

@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Serialization;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Training;
 

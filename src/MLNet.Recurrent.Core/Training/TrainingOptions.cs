@@ -4,7 +4,7 @@ namespace MLNet.Recurrent.Core.Training;
 
 /// <summary>
 /// How a network is trained: optimizer, schedule, clipping, batching, validation and early stopping, seed.
-/// Shared by <see cref="SequenceTrainer"/> (whole sequences) and <see cref="StreamTrainer"/> (truncated BPTT).
+/// Shared by <c>SequenceTrainer</c> (whole sequences) and <c>StreamTrainer</c> (truncated BPTT).
 /// </summary>
 public class TrainingOptions
 {

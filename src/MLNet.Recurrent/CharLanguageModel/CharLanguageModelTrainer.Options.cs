@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent.CharLanguageModel;
 

@@ -9,6 +9,7 @@ using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
 using CoreModel = MLNet.Recurrent.Core.Models.CharLanguageModel;
+using MLNet.Recurrent.Core.Layers;
 
 namespace MLNet.Recurrent.CharLanguageModel;
 

@@ -6,6 +6,7 @@ using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
+using MLNet.Recurrent.Core.Layers;
 
 namespace MLNet.Recurrent.SequenceClassification;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using MLNet.Recurrent.Core.Interpretability;
-using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Interpretability;
 

@@ -1,8 +1,8 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Tests.TestSupport;
-using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Layers;
 

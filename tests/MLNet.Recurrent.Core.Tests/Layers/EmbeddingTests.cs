@@ -1,9 +1,9 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Tests.TestSupport;
-using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
 using static MLNet.Recurrent.Core.Tests.Layers.LayerTestData;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Layers;
 

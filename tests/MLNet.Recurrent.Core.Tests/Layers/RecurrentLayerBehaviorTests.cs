@@ -1,7 +1,7 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
-using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Layers;
 

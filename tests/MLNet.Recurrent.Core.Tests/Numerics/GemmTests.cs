@@ -1,6 +1,7 @@
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Numerics.Internals;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Numerics;
 

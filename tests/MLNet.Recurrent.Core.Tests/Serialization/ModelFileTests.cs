@@ -3,6 +3,7 @@ using MLNet.Recurrent.Core.Serialization;
 using MLNet.Recurrent.Core.Serialization.Internals;
 using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Serialization;
 

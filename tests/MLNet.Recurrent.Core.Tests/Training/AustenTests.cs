@@ -2,7 +2,6 @@ using System.Text;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Text;
-using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
 
 namespace MLNet.Recurrent.Core.Tests.Training;

@@ -1,7 +1,6 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Numerics;
-using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
 
 namespace MLNet.Recurrent.Core.Tests.Training;

@@ -1,4 +1,4 @@
-using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Training;
 

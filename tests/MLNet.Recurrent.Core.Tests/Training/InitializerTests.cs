@@ -1,5 +1,5 @@
-using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Training;
 

@@ -3,6 +3,7 @@ using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Training;
 

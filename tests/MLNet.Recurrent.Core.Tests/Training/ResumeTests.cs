@@ -1,6 +1,6 @@
 using MLNet.Recurrent.Core.Layers;
-using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent.Core.Tests.Training;
 

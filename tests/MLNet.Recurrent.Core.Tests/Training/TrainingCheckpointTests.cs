@@ -1,5 +1,7 @@
 using MLNet.Recurrent.Core.Training;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Parameters;
+using MLNet.Recurrent.Core.Serialization;
 
 namespace MLNet.Recurrent.Core.Tests.Training;
 

@@ -7,6 +7,7 @@ using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.Tests.TestSupport;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent.Tests.CharLanguageModel;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.MlNetInternals;
+using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent.CharLanguageModel;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
-using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.MlNetInternals;
+using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent.SequenceClassification;
 

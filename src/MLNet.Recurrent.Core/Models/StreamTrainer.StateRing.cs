@@ -1,6 +1,8 @@
 using MLNet.Recurrent.Core.Models;
+using MLNet.Recurrent.Core.Serialization;
+using MLNet.Recurrent.Core.Training;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Models;
 
 public sealed partial class StreamTrainer
 {

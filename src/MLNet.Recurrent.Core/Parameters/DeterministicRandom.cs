@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using MLNet.Recurrent.Core.Internals;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Parameters;
 
 /// <summary>
 /// A seeded <see cref="Random"/> whose whole state can be read and restored (xoshiro256**, seeded by SplitMix64),

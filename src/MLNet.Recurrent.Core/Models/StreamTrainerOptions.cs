@@ -1,6 +1,7 @@
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Training;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>
 /// Options of <see cref="StreamTrainer"/>: truncated backpropagation through time over one long stream read as

@@ -1,18 +1,18 @@
 using MLNet.Recurrent.Core.Internals;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Parameters;
 
 /// <summary>
 /// What an optimizer remembers between steps: its kind, the step count, the learning rate and named arrays
 /// laid out like <see cref="ParameterSet.Values"/> (PyTorch's names: <c>exp_avg</c>, <c>momentum_buffer</c>, ...).
-/// Exported for checkpoints by <see cref="IOptimizer.ExportState"/>.
+/// Exported for checkpoints by the optimizer's <c>ExportState</c>.
 /// </summary>
 public sealed class OptimizerState
 {
     private readonly List<KeyValuePair<string, float[]>> _arrays = [];
 
     /// <summary>Creates a state; the arrays are kept in the given order and are not copied.</summary>
-    /// <param name="kind">The optimizer's <see cref="IOptimizer.Kind"/>.</param>
+    /// <param name="kind">The optimizer's <c>Kind</c>.</param>
     /// <param name="step">The number of steps taken; zero or positive.</param>
     /// <param name="learningRate">The learning rate when the state was taken.</param>
     /// <param name="arrays">Named state arrays, each as long as the parameter slab.</param>

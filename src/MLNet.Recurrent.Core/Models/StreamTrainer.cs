@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Models;
-using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Training;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>
 /// Truncated backpropagation through time over one long token stream, char-rnn style: the stream is cut into B

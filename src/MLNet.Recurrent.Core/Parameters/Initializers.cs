@@ -1,7 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using MLNet.Recurrent.Core.Internals;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Parameters;
 
 /// <summary>
 /// Weight initializations, each drawing from an explicit <see cref="Random"/> so a seed gives identical weights.

@@ -1,4 +1,4 @@
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Parameters;
 
 /// <summary>
 /// A named view of one weight tensor inside a <see cref="ParameterSet"/>'s slab. Names follow PyTorch

@@ -1,6 +1,6 @@
 using MLNet.Recurrent.Core.Models;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>
 /// Labelled sequences that a trainer can batch: it asks for lengths to bucket them, then has each one written

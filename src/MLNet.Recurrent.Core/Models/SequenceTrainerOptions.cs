@@ -1,6 +1,7 @@
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Training;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>Options of <see cref="SequenceTrainer"/>: <see cref="TrainingOptions"/> plus the number of epochs.</summary>
 public sealed class SequenceTrainerOptions : TrainingOptions

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using MLNet.Recurrent.Core.Models;
+using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Parameters;
+using MLNet.Recurrent.Core.Training;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>
 /// Trains a <see cref="SequenceNetwork"/> on whole sequences (backpropagation through time over each one):

@@ -1,6 +1,6 @@
 using MLNet.Recurrent.Core.Internals;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Parameters;
 
 /// <summary>
 /// Every trainable weight of a model in one contiguous slab, with gradients mirroring it element for

@@ -1,7 +1,7 @@
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Models;
 
-namespace MLNet.Recurrent.Core.Training;
+namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>Sequences held in arrays: token ids or frames, with one class per sequence or one per step.</summary>
 public sealed class InMemorySequences : ISequenceSource
