@@ -1,4 +1,3 @@
-using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent.Core.Models;
 

@@ -1,5 +1,4 @@
 using MLNet.Recurrent.Core.Internals;
-using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent.Core.Models;
 

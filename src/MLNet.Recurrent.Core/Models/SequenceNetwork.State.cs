@@ -49,7 +49,7 @@ public sealed partial class SequenceNetwork
     }
 
     /// <summary>The states of every dropout mask generator (between layers, then before the output), for a training checkpoint.</summary>
-    internal long[] ExportDropoutState()
+    public long[] ExportRandomState()
     {
         var state = new List<long>();
         foreach (var dropout in _rnn.DropoutLayers) Append(dropout);
@@ -62,8 +62,8 @@ public sealed partial class SequenceNetwork
         }
     }
 
-    /// <summary>Restores what <see cref="ExportDropoutState"/> returned, so the next masks are the ones that would have followed.</summary>
-    internal void ImportDropoutState(ReadOnlySpan<long> state)
+    /// <summary>Restores what <see cref="ExportRandomState"/> returned, so the next masks are the ones that would have followed.</summary>
+    public void ImportRandomState(ReadOnlySpan<long> state)
     {
         int words = DeterministicRandom.StateLength, count = _rnn.DropoutLayers.Length + 1;
         if (state.Length != words * count)

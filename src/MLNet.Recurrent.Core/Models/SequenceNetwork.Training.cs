@@ -2,6 +2,7 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Training;
 
 namespace MLNet.Recurrent.Core.Models;
 
@@ -24,7 +25,7 @@ public sealed partial class SequenceNetwork
     /// <see cref="Forward"/> with dropout on, for a trainer: when a logit is NaN or infinite it returns NaN instead of
     /// letting the loss reject the logits, so the trainer can stop with <c>TrainingDivergedException</c> naming the step.
     /// </summary>
-    internal double ForwardForTraining(SequenceBatch batch)
+    public double ForwardForTraining(SequenceBatch batch)
     {
         RunToLogits(batch, training: true);
         ReadOnlySpan<float> z = _logits.Span;
@@ -34,6 +35,16 @@ public sealed partial class SequenceNetwork
 
     /// <summary>The summed negative log-likelihood (nats) and the number of targets of the last <see cref="Forward"/>.</summary>
     public (double NllSum, double Count) LastLoss => (_loss.NllSum, _loss.Count);
+
+    /// <inheritdoc/>
+    long ITrainableNetwork<SequenceBatch>.LastTargetCount => (long)_loss.Count;
+
+    /// <summary>Scores <paramref name="batch"/> with dropout off: summed loss, targets counted, targets predicted right.</summary>
+    public EvaluationTotals Score(SequenceBatch batch)
+    {
+        Forward(batch, training: false);
+        return new EvaluationTotals(_loss.NllSum, _loss.Count, SequenceTrainer.CountCorrect(_logits, batch.Targets));
+    }
 
     /// <summary>Backpropagates the last <see cref="Forward"/>'s loss, accumulating into <c>Parameters.Gradients</c>.</summary>
     public void Backward()

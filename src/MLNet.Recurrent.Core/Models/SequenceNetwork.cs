@@ -1,3 +1,4 @@
+using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Parameters;
@@ -10,7 +11,7 @@ namespace MLNet.Recurrent.Core.Models;
 /// <c>embedding.weight</c>, <c>rnn.weight_ih_l0</c>, ..., <c>output.weight</c>, <c>output.bias</c>.
 /// One instance is not thread-safe (it owns its workspaces); <see cref="Clone"/> gives an independent copy.
 /// </summary>
-public sealed partial class SequenceNetwork : IDisposable
+public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, IDisposable
 {
     private readonly Embedding? _embedding;
     private readonly RecurrentLayer _rnn;

@@ -9,14 +9,10 @@ public sealed class SequenceTrainerOptions : TrainingOptions
     /// <summary>Passes over the training sequences.</summary>
     public int Epochs { get; init; } = 10;
 
-    /// <summary>Reports progress every this many steps (and after every evaluation).</summary>
-    public int ReportEvery { get; init; } = 10;
-
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
         ThrowHelper.ThrowIfNotPositive(Epochs, nameof(Epochs));
-        ThrowHelper.ThrowIfNotPositive(ReportEvery, nameof(ReportEvery));
     }
 }

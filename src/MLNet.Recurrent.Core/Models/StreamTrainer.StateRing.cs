@@ -1,6 +1,4 @@
-using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Serialization;
-using MLNet.Recurrent.Core.Training;
 
 namespace MLNet.Recurrent.Core.Models;
 
@@ -40,18 +38,18 @@ public sealed partial class StreamTrainer
         public int Capacity => _states.Length;
 
         /// <summary>Records the ring (how many saves so far and every held state) in a checkpoint's state.</summary>
-        public void Save(Serialization.ConfigurationMap state)
+        public void Save(ConfigurationMap state)
         {
             state.Set("ring.saved", _saved);
-            for (int i = 0; i < _states.Length; i++) TrainerCheckpoints.SaveState(state, $"ring.{i}.", _states[i]);
+            for (int i = 0; i < _states.Length; i++) SaveState(state, $"ring.{i}.", _states[i]);
         }
 
         /// <summary>Takes back what <see cref="Save"/> recorded.</summary>
-        public void Load(Serialization.ConfigurationMap state)
+        public void Load(ConfigurationMap state)
         {
             _saved = state.GetInt32("ring.saved");
             for (int i = 0; i < _states.Length; i++)
-                _states[i] = i < _saved ? TrainerCheckpoints.LoadState(state, $"ring.{i}.", _states[i]) : null;
+                _states[i] = i < _saved ? LoadState(state, $"ring.{i}.", _states[i]) : null;
         }
 
         /// <summary>Saves the state at the end of the window just run: the boundary after the newest chunk.</summary>
@@ -60,6 +58,31 @@ public sealed partial class StreamTrainer
             int slot = _saved % _states.Length;
             _states[slot] = source.SaveCarriedState(_states[slot]);
             _saved++;
+        }
+
+        /// <summary>Stores a carried state (shape and values of hidden and cell) under <paramref name="prefix"/>.</summary>
+        private static void SaveState(ConfigurationMap state, string prefix, CarriedState? carried)
+        {
+            bool has = carried is { HasState: true };
+            state.Set(prefix + "has_state", has);
+            if (!has) return;
+            state.Set(prefix + "hidden_shape", carried!.Hidden.Shape);
+            state.Set(prefix + "hidden", (ReadOnlySpan<float>)carried.Hidden.Span);
+            state.Set(prefix + "cell_shape", carried.Cell.Shape);
+            state.Set(prefix + "cell", (ReadOnlySpan<float>)carried.Cell.Span);
+        }
+
+        /// <summary>Reads a carried state stored by <see cref="SaveState"/> into <paramref name="into"/> (or a new one).</summary>
+        private static CarriedState LoadState(ConfigurationMap state, string prefix, CarriedState? into)
+        {
+            into ??= new CarriedState();
+            into.HasState = state.GetBoolean(prefix + "has_state");
+            if (!into.HasState) return into;
+            into.Hidden.Resize(state.GetInt32Array(prefix + "hidden_shape"));
+            state.GetSingleArray(prefix + "hidden").CopyTo(into.Hidden.Span);
+            into.Cell.Resize(state.GetInt32Array(prefix + "cell_shape"));
+            state.GetSingleArray(prefix + "cell").CopyTo(into.Cell.Span);
+            return into;
         }
     }
 }

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using MLNet.Recurrent.Core.Internals;
-using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Training;
 
 namespace MLNet.Recurrent.Core.Models;
@@ -77,108 +75,14 @@ public sealed partial class StreamTrainer
     private TrainingResult Run(ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation, TrainingCheckpoint? resume,
         IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
-        int b = _options.BatchSize, k1 = _options.SequenceLength, k2 = _options.EffectiveBackpropSteps;
+        int b = _options.BatchSize, k1 = _options.SequenceLength;
         long trackLength = (train.Length - 1) / b;
         if (trackLength < k1)
             ThrowHelper.Argument(nameof(train), $"{train.Length} tokens",
                 $"{b} tracks ('BatchSize') of at least 'SequenceLength' ({k1}) steps need at least {(long)b * k1 + 1} training tokens");
-
-        var runner = new StepRunner(_network, _options, _options.CreateOptimizer(), _options.CreateSchedule(_options.Steps));
-        var best = new BestWeights(_network.Parameters);
-        var history = new List<TrainingProgress>();
-        var states = new StateRing(k2 / k1, _network);
-        var clock = Stopwatch.StartNew();
-        long position = 0, targets = 0;
-        int epoch = 1;
-        bool canceled = false, stoppedEarly = false, timeUp = false;
-        long lastEvaluated = 0;
-        double loss = 0, norm = 0;
-        TrainingCheckpoint? final = null;
-        (string, long)[] identity = [("data.train_tokens", train.Length), ("data.validation_tokens", validation.Length),
-            ("batch_size", b), ("sequence_length", k1), ("backprop_steps", k2)];
-
-        _network.CarryState = true;
-        _network.ResetState();
-        states.Clear();
-        if (resume is not null)
-        {
-            (loss, norm) = TrainerCheckpoints.Restore(resume, Kind, _network, runner.Optimizer, best, history, identity);
-            epoch = resume.Epoch;
-            position = resume.State.GetInt64(PositionKey);
-            states.Load(resume.State);
-        }
-        while (runner.Optimizer.StepCount < _options.Steps)
-        {
-            if (cancellation.IsCancellationRequested || (_options.MaxDuration is { } limit && clock.Elapsed >= limit))
-            {
-                canceled = cancellation.IsCancellationRequested;
-                timeUp = !canceled;
-                break;
-            }
-            if (position + k1 > trackLength)
-            {
-                position = 0;
-                epoch++;
-                states.Clear();
-            }
-            // The window re-reads up to k2 - k1 earlier steps from the state saved when it began.
-            long start = Math.Max(0, position + k1 - k2);
-            states.LoadStartState(_network, (int)((position - start) / k1));
-            FillWindow(train.Span, trackLength, start, position, (int)(position + k1 - start));
-            (loss, norm) = runner.Step(_batch);
-            states.SaveEndState(_network);
-            position += k1;
-            targets += (long)_network.LastLoss.Count;
-
-            long step = runner.Optimizer.StepCount;
-            bool evaluate = validation.Length > 1 && (step % _options.EvaluateEvery == 0 || step == _options.Steps);
-            if (evaluate)
-            {
-                var result = Evaluate(validation.Span);
-                best.Offer(result);
-                lastEvaluated = step;
-                var report = new TrainingProgress(epoch, step, _options.Steps, loss, norm, targets / clock.Elapsed.TotalSeconds, clock.Elapsed, result);
-                history.Add(report);
-                progress?.Report(report);
-                if (_options.Patience > 0 && best.EvaluationsSinceBest >= _options.Patience)
-                {
-                    stoppedEarly = true;
-                    break;
-                }
-            }
-            else if (step % _options.ReportEvery == 0)
-                progress?.Report(new TrainingProgress(epoch, step, _options.Steps, loss, norm, targets / clock.Elapsed.TotalSeconds, clock.Elapsed, null));
-            if (OnCheckpoint is not null && _options.CheckpointEvery > 0 && step % _options.CheckpointEvery == 0)
-                OnCheckpoint(Capture(runner, best, history, (loss, norm), identity, states, epoch, position));
-        }
-        // A run cut short by its time budget still scores its last weights, so the updates since the last
-        // evaluation are not thrown away when the best weights are restored.
-        long steps = runner.Optimizer.StepCount;
-        if (timeUp && validation.Length > 1 && steps > lastEvaluated)
-        {
-            var result = Evaluate(validation.Span);
-            best.Offer(result);
-            var report = new TrainingProgress(epoch, steps, _options.Steps, loss, norm, targets / clock.Elapsed.TotalSeconds, clock.Elapsed, result);
-            history.Add(report);
-            progress?.Report(report);
-        }
-        if (canceled || timeUp) final = Capture(runner, best, history, (loss, norm), identity, states, epoch, position);
-        best.Restore();
-        _network.ResetState();
-        return new TrainingResult(runner.Optimizer.StepCount, epoch, best.Best, stoppedEarly, canceled, history) { Checkpoint = final };
-    }
-
-    private const string PositionKey = "stream.position";
-
-    /// <summary>The run's state between two steps: weights, optimizer, stream position, carried states, generators, best weights, history.</summary>
-    private TrainingCheckpoint Capture(StepRunner runner, BestWeights best, List<TrainingProgress> history, (double, double) last, (string, long)[] identity,
-        StateRing states, int epoch, long position)
-    {
-        var checkpoint = TrainerCheckpoints.Capture(Kind, _network, runner.Optimizer, best, history, last, identity);
-        checkpoint.Epoch = epoch;
-        checkpoint.State.Set(PositionKey, position);
-        states.Save(checkpoint.State);
-        return checkpoint;
+        var plan = new StreamPlan(this, train, validation, trackLength);
+        var loop = new TrainingLoop<SequenceBatch>(_network, plan, _options) { OnCheckpoint = OnCheckpoint };
+        return loop.Run(resume, progress, cancellation);
     }
 
     /// <summary>

@@ -25,14 +25,8 @@ public sealed class StreamTrainerOptions : TrainingOptions
     /// <summary>The number of updates.</summary>
     public long Steps { get; init; } = 2000;
 
-    /// <summary>Stops after this much training time even if <see cref="Steps"/> is not reached; null means no limit.</summary>
-    public TimeSpan? MaxDuration { get; init; }
-
     /// <summary>Measures validation loss every this many steps (and at the end).</summary>
     public int EvaluateEvery { get; init; } = 500;
-
-    /// <summary>Reports training progress every this many steps.</summary>
-    public int ReportEvery { get; init; } = 10;
 
     /// <summary>Parallel tracks used to read the validation stream (1 reads it as one sequence).</summary>
     public int ValidationTracks { get; init; } = 1;
@@ -52,9 +46,7 @@ public sealed class StreamTrainerOptions : TrainingOptions
         if (BackpropSteps != 0 && (BackpropSteps < SequenceLength || BackpropSteps % SequenceLength != 0))
             ThrowHelper.Argument(nameof(BackpropSteps), BackpropSteps, $"it must be 0 or a whole multiple of 'SequenceLength' ({SequenceLength})");
         if (Steps <= 0) ThrowHelper.OutOfRange(nameof(Steps), Steps, "it must be positive");
-        if (MaxDuration is { } d && d <= TimeSpan.Zero) ThrowHelper.OutOfRange(nameof(MaxDuration), d, "it must be positive");
         ThrowHelper.ThrowIfNotPositive(EvaluateEvery, nameof(EvaluateEvery));
-        ThrowHelper.ThrowIfNotPositive(ReportEvery, nameof(ReportEvery));
         ThrowHelper.ThrowIfNotPositive(ValidationTracks, nameof(ValidationTracks));
         ThrowHelper.ThrowIfNotPositive(ValidationChunk, nameof(ValidationChunk));
     }

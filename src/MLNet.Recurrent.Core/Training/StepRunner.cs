@@ -1,17 +1,15 @@
-using MLNet.Recurrent.Core.Models;
-
 namespace MLNet.Recurrent.Core.Training;
 
 /// <summary>
-/// One optimizer step, shared by both trainers: forward, finite checks, backward, clipping, schedule, update.
-/// A non-finite loss or gradient raises before any weight changes, so the last good weights stay.
+/// One optimizer step: forward, finite checks, backward, clipping, schedule, update. A non-finite loss or
+/// gradient raises before any weight changes, so the last good weights stay.
 /// </summary>
-internal sealed class StepRunner(SequenceNetwork network, TrainingOptions options, IOptimizer optimizer, ILearningRateSchedule schedule)
+internal sealed class StepRunner<TBatch>(ITrainableNetwork<TBatch> network, TrainingOptions options, IOptimizer optimizer, ILearningRateSchedule schedule)
 {
     public IOptimizer Optimizer => optimizer;
 
     /// <summary>Takes one step on the batch; returns its loss and pre-clip gradient norm.</summary>
-    public (double Loss, double GradientNorm) Step(SequenceBatch batch)
+    public (double Loss, double GradientNorm) Step(TBatch batch)
     {
         long step = optimizer.StepCount + 1;
         network.Parameters.ZeroGradients();

@@ -1,13 +1,11 @@
 using MLNet.Recurrent.Core.Internals;
-using MLNet.Recurrent.Core.Models;
-using MLNet.Recurrent.Core.Serialization;
 
 namespace MLNet.Recurrent.Core.Training;
 
 /// <summary>
-/// What both trainers put in a <see cref="TrainingCheckpoint"/> besides their position: which trainer wrote it,
-/// the options and data it must be resumed with, the dropout generators, the best weights and early-stopping
-/// counter, and the evaluation history.
+/// What <see cref="TrainingLoop{TBatch}"/> puts in a <see cref="TrainingCheckpoint"/> besides the plan's position:
+/// which plan wrote it, the options and data it must be resumed with, the network's generators, the best weights and
+/// early-stopping counter, and the evaluation history.
 /// </summary>
 internal static class TrainerCheckpoints
 {
@@ -16,14 +14,14 @@ internal static class TrainerCheckpoints
     private const int HistoryFields = 10;
 
     /// <summary>Captures weights, optimizer, dropout generators, best weights, history and the last step's loss and norm (the next evaluation reports them).</summary>
-    public static TrainingCheckpoint Capture(string trainer, SequenceNetwork network, IOptimizer optimizer, BestWeights best,
-        IReadOnlyList<TrainingProgress> history, (double Loss, double Norm) last, params ReadOnlySpan<(string Key, long Value)> identity)
+    public static TrainingCheckpoint Capture<TBatch>(string trainer, ITrainableNetwork<TBatch> network, IOptimizer optimizer, BestWeights best,
+        IReadOnlyList<TrainingProgress> history, (double Loss, double Norm) last, IReadOnlyList<(string Key, long Value)> identity)
     {
         var checkpoint = TrainingCheckpoint.Capture(network.Parameters, optimizer);
         var state = checkpoint.State;
         state.Set(TrainerKey, trainer);
         foreach (var (key, value) in identity) state.Set(key, value);
-        state.Set(DropoutKey, network.ExportDropoutState().AsSpan());
+        state.Set(DropoutKey, network.ExportRandomState().AsSpan());
         state.Set(LossKey, last.Loss);
         state.Set(NormKey, last.Norm);
         best.Save(state);
@@ -40,8 +38,8 @@ internal static class TrainerCheckpoints
     }
 
     /// <summary>Checks the checkpoint was written by <paramref name="trainer"/> for the same options and data, then restores weights, optimizer, dropout, best weights and history.</summary>
-    public static (double Loss, double Norm) Restore(TrainingCheckpoint checkpoint, string trainer, SequenceNetwork network, IOptimizer optimizer, BestWeights best,
-        List<TrainingProgress> history, params ReadOnlySpan<(string Key, long Value)> identity)
+    public static (double Loss, double Norm) Restore<TBatch>(TrainingCheckpoint checkpoint, string trainer, ITrainableNetwork<TBatch> network, IOptimizer optimizer, BestWeights best,
+        List<TrainingProgress> history, IReadOnlyList<(string Key, long Value)> identity)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var state = checkpoint.State;
@@ -55,7 +53,7 @@ internal static class TrainerCheckpoints
                     $"this run has {value}; resume with the options and data of the run that wrote the checkpoint");
         }
         checkpoint.Restore(network.Parameters, optimizer);
-        network.ImportDropoutState(state.GetInt64Array(DropoutKey));
+        network.ImportRandomState(state.GetInt64Array(DropoutKey));
         best.Load(state);
         long[] bits = state.GetInt64Array(HistoryKey);
         history.Clear();
@@ -66,30 +64,5 @@ internal static class TrainerCheckpoints
                 new EvaluationResult(F(7), F(8), (long)F(9))));
         }
         return (state.GetDouble(LossKey), state.GetDouble(NormKey));
-    }
-
-    /// <summary>Stores a carried state (shape and values of hidden and cell) under <paramref name="prefix"/>.</summary>
-    public static void SaveState(ConfigurationMap state, string prefix, CarriedState? carried)
-    {
-        bool has = carried is { HasState: true };
-        state.Set(prefix + "has_state", has);
-        if (!has) return;
-        state.Set(prefix + "hidden_shape", carried!.Hidden.Shape);
-        state.Set(prefix + "hidden", (ReadOnlySpan<float>)carried.Hidden.Span);
-        state.Set(prefix + "cell_shape", carried.Cell.Shape);
-        state.Set(prefix + "cell", (ReadOnlySpan<float>)carried.Cell.Span);
-    }
-
-    /// <summary>Reads a carried state stored by <see cref="SaveState"/> into <paramref name="into"/> (or a new one).</summary>
-    public static CarriedState LoadState(ConfigurationMap state, string prefix, CarriedState? into)
-    {
-        into ??= new CarriedState();
-        into.HasState = state.GetBoolean(prefix + "has_state");
-        if (!into.HasState) return into;
-        into.Hidden.Resize(state.GetInt32Array(prefix + "hidden_shape"));
-        state.GetSingleArray(prefix + "hidden").CopyTo(into.Hidden.Span);
-        into.Cell.Resize(state.GetInt32Array(prefix + "cell_shape"));
-        state.GetSingleArray(prefix + "cell").CopyTo(into.Cell.Span);
-        return into;
     }
 }

@@ -53,6 +53,15 @@ public class TrainingOptions
     /// <summary>Hands a resumable <see cref="TrainingCheckpoint"/> to the trainer's <c>OnCheckpoint</c> every this many steps (0: never).</summary>
     public int CheckpointEvery { get; init; }
 
+    /// <summary>Reports progress every this many steps (and after every evaluation).</summary>
+    public int ReportEvery { get; init; } = 10;
+
+    /// <summary>
+    /// Stops after this much training time even if the run is not done; null means no limit. The last weights are
+    /// scored before the best ones are restored, and the result carries a checkpoint to continue from.
+    /// </summary>
+    public TimeSpan? MaxDuration { get; init; }
+
     /// <summary>Checks every option, naming the first wrong one and its value.</summary>
     public virtual void Validate()
     {
@@ -70,6 +79,8 @@ public class TrainingOptions
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) ThrowHelper.OutOfRange(nameof(ValidationFraction), ValidationFraction, "it must be in [0, 1)");
         ThrowHelper.ThrowIfNegative(Patience, nameof(Patience));
         ThrowHelper.ThrowIfNegative(CheckpointEvery, nameof(CheckpointEvery));
+        ThrowHelper.ThrowIfNotPositive(ReportEvery, nameof(ReportEvery));
+        if (MaxDuration is { } d && d <= TimeSpan.Zero) ThrowHelper.OutOfRange(nameof(MaxDuration), d, "it must be positive");
     }
 
     /// <summary>Builds the optimizer these options name.</summary>

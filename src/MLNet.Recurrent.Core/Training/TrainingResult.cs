@@ -16,4 +16,7 @@ public sealed record TrainingResult(
     /// best ones were restored); pass it to the trainer's <c>Resume</c> to continue. Null when the run finished.
     /// </summary>
     public TrainingCheckpoint? Checkpoint { get; init; }
+
+    /// <summary>Whether the run stopped because its time budget (<see cref="TrainingOptions.MaxDuration"/>) was spent.</summary>
+    public bool TimedOut { get; init; }
 }
