@@ -1,9 +1,7 @@
 using System.Globalization;
 using MLNet.Recurrent.Core.Training;
-using MLNet.Recurrent.MlNetInternals;
-using MLNet.Recurrent.Core.Models;
 
-namespace MLNet.Recurrent.CharLanguageModel;
+namespace MLNet.Recurrent.MlNetInternals;
 
 /// <summary>
 /// Writes the stream trainer's reports to <c>MLContext.Log</c> (one line per report: update, loss, bits per

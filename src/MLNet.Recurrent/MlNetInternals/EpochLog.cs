@@ -1,8 +1,7 @@
 using System.Globalization;
 using MLNet.Recurrent.Core.Training;
-using MLNet.Recurrent.MlNetInternals;
 
-namespace MLNet.Recurrent.SequenceClassification;
+namespace MLNet.Recurrent.MlNetInternals;
 
 /// <summary>
 /// Turns the trainer's per-step reports into one log line per epoch: the mean training loss of its batches and,

@@ -1,8 +1,7 @@
 using Microsoft.ML;
-using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.Core.Models;
 
-namespace MLNet.Recurrent.SequenceClassification;
+namespace MLNet.Recurrent.MlNetInternals;
 
 /// <summary>The labelled sequences of a training view, read into memory once, with what was skipped or cut.</summary>
 internal sealed class TrainingData

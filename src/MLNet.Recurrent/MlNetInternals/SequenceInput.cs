@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Recurrent.MlNetInternals;
 
-namespace MLNet.Recurrent.SequenceClassification;
+namespace MLNet.Recurrent.MlNetInternals;
 
 /// <summary>
 /// What a classifier reads: token ids or frames of D features. Tokens arrive as ML.NET keys 1..N (0 = missing);

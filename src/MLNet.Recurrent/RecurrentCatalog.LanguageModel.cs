@@ -1,5 +1,5 @@
 using MLNet.Recurrent.Core.Layers;
-using Trainer = MLNet.Recurrent.CharLanguageModel.CharLanguageModelTrainer;
+using Trainer = MLNet.Recurrent.LanguageModel.CharLanguageModelTrainer;
 using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent;

@@ -2,7 +2,7 @@ using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Core.Models;
 
-namespace MLNet.Recurrent.CharLanguageModel;
+namespace MLNet.Recurrent.LanguageModel;
 
 public sealed partial class CharLanguageModelTrainer
 {
@@ -161,7 +161,7 @@ public sealed partial class CharLanguageModelTrainer
         /// Called on the training thread after each validation with a copy of the model as it is at that point (the
         /// weights of that update, not the best so far) and the report, e.g. to print samples as training goes on.
         /// </summary>
-        public Action<global::MLNet.Recurrent.Core.Models.CharLanguageModel, TrainingProgress>? OnEvaluation { get; set; }
+        public Action<CharLanguageModel, TrainingProgress>? OnEvaluation { get; set; }
 
         /// <summary>
         /// Stops training at the next update; <c>Fit</c> then returns the model with the best weights so far (the

@@ -8,10 +8,10 @@ using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
-using CoreModel = MLNet.Recurrent.Core.Models.CharLanguageModel;
+
 using MLNet.Recurrent.Core.Layers;
 
-namespace MLNet.Recurrent.CharLanguageModel;
+namespace MLNet.Recurrent.LanguageModel;
 
 /// <summary>
 /// Trains a character-level language model, char-rnn style: the text column's rows are joined (with
@@ -115,11 +115,11 @@ public sealed partial class CharLanguageModelTrainer : RecurrentEstimatorBase<Ch
         var log = new ProgressLog(session, Name, _options.Progress, _options.MaxDuration);
         int previousThreads = ComputeSettings.MaxThreads;
         if (_options.Threads is int threads) ComputeSettings.MaxThreads = threads;
-        CoreModel model;
+        CharLanguageModel model;
         TrainingResult result;
         try
         {
-            (model, result) = CoreModel.Train(text, core, log, linked.Token, _options.Separator, _options.OnEvaluation);
+            (model, result) = CharLanguageModel.Train(text, core, log, linked.Token, _options.Separator, _options.OnEvaluation);
         }
         finally
         {

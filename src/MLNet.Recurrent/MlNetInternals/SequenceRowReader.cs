@@ -1,12 +1,11 @@
 using Microsoft.ML;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Internals;
-using MLNet.Recurrent.MlNetInternals;
 
-namespace MLNet.Recurrent.SequenceClassification;
+namespace MLNet.Recurrent.MlNetInternals;
 
 /// <summary>
-/// Reads the current row's sequence for a classifier, at training and at prediction alike: token keys mapped to
+/// Reads the current row's sequence for a recurrent model, at training and at prediction alike: token keys mapped to
 /// the network's ids (unknown -> 0), or frames checked to be finite; cut to the first <c>maxLength</c> steps when
 /// a limit is set. One reader per cursor; no allocation once its buffers have grown.
 /// </summary>
@@ -53,7 +52,7 @@ internal sealed class SequenceRowReader
         {
             if (!float.IsFinite(frames[i]))
                 ThrowHelper.RowValue(_column, _row.Position,
-                    $"value {i} (frame {i / _input.FrameSize}, feature {i % _input.FrameSize}) is {frames[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; {LstmSequenceClassifier.ComponentName} needs finite numbers");
+                    $"value {i} (frame {i / _input.FrameSize}, feature {i % _input.FrameSize}) is {frames[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; a recurrent model needs finite numbers");
         }
         return frames;
     }

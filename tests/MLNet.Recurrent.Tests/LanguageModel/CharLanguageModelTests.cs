@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Recurrent.CharLanguageModel;
+using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.Core.Decoding;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.MlNetInternals;

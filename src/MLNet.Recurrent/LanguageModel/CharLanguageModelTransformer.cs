@@ -6,10 +6,10 @@ using MLNet.Recurrent.Core.Interpretability;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
-using CoreModel = MLNet.Recurrent.Core.Models.CharLanguageModel;
+
 using MLNet.Recurrent.Core.Models;
 
-namespace MLNet.Recurrent.CharLanguageModel;
+namespace MLNet.Recurrent.LanguageModel;
 
 /// <summary>
 /// A character language model trained by <see cref="CharLanguageModelTrainer"/>. As a transformer it adds, for each
@@ -32,9 +32,9 @@ public sealed partial class CharLanguageModelTransformer : RecurrentTransformerB
     // Version 1: text column, then the engine's model file (CharLanguageModel.Write), length-prefixed.
     private static readonly ModelVersion s_version = new("RNNCHRLM", version: 1, oldestReadable: 1, LoaderSignature);
 
-    private readonly CoreModel _model;
+    private readonly CharLanguageModel _model;
 
-    internal CharLanguageModelTransformer(IHostEnvironment env, string textColumnName, CoreModel model, TrainingResult? training)
+    internal CharLanguageModelTransformer(IHostEnvironment env, string textColumnName, CharLanguageModel model, TrainingResult? training)
         : base(env, s_version)
     {
         TextColumnName = textColumnName;
@@ -46,7 +46,7 @@ public sealed partial class CharLanguageModelTransformer : RecurrentTransformerB
     public string TextColumnName { get; }
 
     /// <summary>The engine's model (vocabulary, network, separator), for everything the methods here do not cover.</summary>
-    public CoreModel LanguageModel => _model;
+    public CharLanguageModel LanguageModel => _model;
 
     /// <summary>How training went (updates, best validation bits per character, every evaluation); null for a loaded model.</summary>
     public TrainingResult? Training { get; }
@@ -117,7 +117,7 @@ public sealed partial class CharLanguageModelTransformer : RecurrentTransformerB
         byte[] bytes = reader.ReadBytes(byteCount);
         if (bytes.Length != byteCount) throw new EndOfStreamException();
         using var stream = new MemoryStream(bytes, writable: false);
-        return new CharLanguageModelTransformer(env, column, CoreModel.Read(stream), training: null);
+        return new CharLanguageModelTransformer(env, column, CharLanguageModel.Read(stream), training: null);
     }
 
     private protected override void SaveBlob(BinaryWriter writer)

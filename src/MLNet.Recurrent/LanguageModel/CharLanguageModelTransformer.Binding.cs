@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Recurrent.MlNetInternals;
 
-namespace MLNet.Recurrent.CharLanguageModel;
+namespace MLNet.Recurrent.LanguageModel;
 
 public sealed partial class CharLanguageModelTransformer
 {
