@@ -53,7 +53,7 @@ public sealed partial class RecurrentCatalog
     public Trainer CharLanguageModel(string textColumnName, Trainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Trainer.Options copy = options.Copy();
+        var copy = (Trainer.Options)options.Clone();
         copy.TextColumnName = textColumnName;
         return new(Environment, copy);
     }

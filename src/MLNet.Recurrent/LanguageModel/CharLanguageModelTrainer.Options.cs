@@ -74,7 +74,7 @@ public sealed partial class CharLanguageModelTrainer
     /// Options of <see cref="CharLanguageModelTrainer"/>. Every property is settable and has a default (see
     /// <see cref="Defaults"/>).
     /// </summary>
-    public sealed class Options
+    public sealed class Options : RecurrentTrainerOptions
     {
         /// <summary>The text: a single String per row. Rows are documents, joined with <see cref="Separator"/> into one stream; empty rows are skipped.</summary>
         public string TextColumnName { get; set; } = Defaults.TextColumnName;
@@ -130,7 +130,7 @@ public sealed partial class CharLanguageModelTrainer
         /// <summary>Measures the validation loss every this many updates (and at the end).</summary>
         public int EvaluateEvery { get; set; } = Defaults.EvaluateEvery;
 
-        /// <summary>Logs progress (loss, bits per character, tokens per second, ETA) and calls <see cref="Progress"/> every this many updates.</summary>
+        /// <summary>Logs progress (loss, bits per character, tokens per second, ETA) and calls <see cref="RecurrentTrainerOptions.Progress"/> every this many updates.</summary>
         public int ReportEvery { get; set; } = Defaults.ReportEvery;
 
         /// <summary>Parallel tracks that read the validation text (1 reads it as one sequence, the reference measure).</summary>
@@ -145,31 +145,10 @@ public sealed partial class CharLanguageModelTrainer
         /// </summary>
         public int Patience { get; set; } = Defaults.Patience;
 
-        /// <summary>Seeds the weights and dropout; null draws it from the <c>MLContext</c>.</summary>
-        public int? Seed { get; set; }
-
-        /// <summary>
-        /// The most threads the engine's matrix products use during <c>Fit</c> (the process-wide
-        /// <c>ComputeSettings.MaxThreads</c> is set for the fit and restored after); null leaves it as it is.
-        /// </summary>
-        public int? Threads { get; set; }
-
-        /// <summary>Receives every progress report (and every evaluation), on the training thread.</summary>
-        public IProgress<TrainingProgress>? Progress { get; set; }
-
         /// <summary>
         /// Called on the training thread after each validation with a copy of the model as it is at that point (the
         /// weights of that update, not the best so far) and the report, e.g. to print samples as training goes on.
         /// </summary>
         public Action<CharLanguageModel, TrainingProgress>? OnEvaluation { get; set; }
-
-        /// <summary>
-        /// Stops training at the next update; <c>Fit</c> then returns the model with the best weights so far (the
-        /// transformer's <c>Training.Canceled</c> is true), so an application can stop a long run and keep what it
-        /// learned. ML.NET's <c>MLContext.CancelExecution()</c> instead aborts <c>Fit</c> with an exception.
-        /// </summary>
-        public CancellationToken CancellationToken { get; set; }
-
-        internal Options Copy() => (Options)MemberwiseClone();
     }
 }

@@ -25,7 +25,7 @@ namespace MLNet.Recurrent.LanguageModel;
 /// </summary>
 /// <remarks>
 /// Progress (updates, loss, bits per character, tokens per second, ETA) and each validation go to <c>MLContext.Log</c>
-/// every <see cref="Options.ReportEvery"/> updates, and to <see cref="Options.Progress"/>.
+/// every <see cref="Options.ReportEvery"/> updates, and to <see cref="RecurrentTrainerOptions.Progress"/>.
 /// </remarks>
 public sealed partial class CharLanguageModelTrainer : RecurrentEstimatorBase<CharLanguageModelTransformer>
 {
@@ -37,23 +37,27 @@ public sealed partial class CharLanguageModelTrainer : RecurrentEstimatorBase<Ch
         : base(env, ComponentName)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = Check(options);
+        _options = (Options)options.Clone(); // later changes to the caller's object do not change this estimator
+        Validate(_options);
     }
 
-    private static Options Check(Options o)
+    /// <inheritdoc/>
+    private protected override RecurrentTrainerOptions TrainerOptions => _options;
+
+    /// <summary>
+    /// Checks the options the engine does not know (column, separator, vocabulary limit); the engine's own options
+    /// then name every other wrong value, so a bad option fails here, not at <c>Fit</c>.
+    /// </summary>
+    private static void Validate(Options o)
     {
+        o.Validate();
         if (string.IsNullOrWhiteSpace(o.TextColumnName)) ThrowHelper.OutOfRange(nameof(Options.TextColumnName), o.TextColumnName, "it must name a column");
         if (string.IsNullOrEmpty(o.Separator)) ThrowHelper.OutOfRange(nameof(Options.Separator), o.Separator, "it must be a non-empty string");
         if (o.MaxVocabularySize < 0 || o.MaxVocabularySize == 1)
             ThrowHelper.OutOfRange(nameof(Options.MaxVocabularySize), o.MaxVocabularySize, "it must be 0 (no limit) or at least 2 (the unknown symbol and one character)");
-        if (o.Threads is <= 0) ThrowHelper.OutOfRange(nameof(Options.Threads), o.Threads, "it must be positive, or null to leave the thread count as it is");
-        // The engine's options name every other wrong value; build them now so a bad option fails here, not at Fit.
-        var copy = o.Copy(); // a private copy: later changes to the caller's object do not change this estimator
-        _ = ToCore(copy, seed: 0);
-        return copy;
+        _ = ToCore(o, seed: 0);
     }
 
-    /// <summary>The engine's options for these (validated, so a wrong one is named before any work).</summary>
     private static CharLanguageModelOptions ToCore(Options o, int seed)
     {
         var core = new CharLanguageModelOptions
@@ -101,8 +105,7 @@ public sealed partial class CharLanguageModelTrainer : RecurrentEstimatorBase<Ch
             throw new InvalidOperationException($"{Name}: all {rows} rows of column '{column.Name}' are empty; training needs text.");
         if (empty > 0) session.Warning($"{Name}: skipped {empty} of {rows} rows whose text (column '{column.Name}') is empty.");
 
-        int seed = _options.Seed ?? session.NextSeed();
-        CharLanguageModelOptions core = ToCore(_options, seed);
+        CharLanguageModelOptions core = ToCore(_options, session.Seed);
         long needed = (long)_options.BatchSize * _options.SequenceLength + 1;
         long trainLength = (long)(text.Length * (1 - _options.ValidationFraction));
         if (trainLength < needed)
@@ -111,25 +114,10 @@ public sealed partial class CharLanguageModelTrainer : RecurrentEstimatorBase<Ch
         session.Info(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: training a {_options.Layers} x {_options.HiddenSize} {_options.Cell} on {text.Length:N0} characters from {rows - empty} rows ({trainLength:N0} for training, {text.Length - trainLength:N0} held out), {_options.BatchSize} tracks of {_options.SequenceLength} steps, up to {_options.Steps} updates{(_options.MaxDuration is { } d ? $" or {d}" : "")}."));
 
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(session.CancellationToken, _options.CancellationToken);
-        var log = new ProgressLog(session, Name, _options.Progress, _options.MaxDuration);
-        int previousThreads = ComputeSettings.MaxThreads;
-        if (_options.Threads is int threads) ComputeSettings.MaxThreads = threads;
-        CharLanguageModel model;
-        TrainingResult result;
-        try
-        {
-            (model, result) = CharLanguageModel.Train(text, core, log, linked.Token, _options.Separator, _options.OnEvaluation);
-        }
-        finally
-        {
-            if (_options.Threads is not null) ComputeSettings.MaxThreads = previousThreads;
-        }
-        session.ThrowIfCanceled(); // MLContext.CancelExecution aborts; Options.CancellationToken keeps the best model
-        string how = result.Canceled ? "was canceled" : result.StoppedEarly ? "stopped early" : "finished";
-        session.Info(result.BestValidation is { } best
-            ? string.Create(CultureInfo.InvariantCulture, $"{Name}: {how} after {result.Steps} updates; kept the weights of the best validation loss, {best.BitsPerToken:F4} bits/char.")
-            : $"{Name}: {how} after {result.Steps} updates (no validation).");
+        var log = new ProgressLog(session, Name, _options.MaxDuration);
+        (CharLanguageModel model, TrainingResult result) =
+            CharLanguageModel.Train(text, core, session.Progress(log), session.CancellationToken, _options.Separator, _options.OnEvaluation);
+        session.Complete(result, "updates");
         return new CharLanguageModelTransformer(Host, _options.TextColumnName, model, result);
     }
 

@@ -13,6 +13,7 @@ internal sealed class EpochLog(TrainingSession session, string component, int ep
     private double _lossSum;
     private int _steps;
     private TimeSpan _elapsed;
+    private long _lastStep;
 
     /// <summary>The number of epoch lines logged.</summary>
     public int Lines { get; private set; }
@@ -20,17 +21,21 @@ internal sealed class EpochLog(TrainingSession session, string component, int ep
     /// <inheritdoc/>
     public void Report(TrainingProgress value)
     {
+        // An evaluation report stands for its step too (the loop sends one report per step), so its loss counts.
+        if (value.Step > _lastStep)
+        {
+            if (value.Epoch != _epoch) Flush();
+            _epoch = value.Epoch;
+            _lossSum += value.Loss;
+            _steps++;
+            _elapsed = value.Elapsed;
+            _lastStep = value.Step;
+        }
         if (value.Validation is { } validation)
         {
             Write(value.Epoch, value.Elapsed,
                 string.Create(CultureInfo.InvariantCulture, $", validation loss {validation.Loss:F4}, validation accuracy {validation.Accuracy:P1}"));
-            return;
         }
-        if (value.Epoch != _epoch) Flush();
-        _epoch = value.Epoch;
-        _lossSum += value.Loss;
-        _steps++;
-        _elapsed = value.Elapsed;
     }
 
     /// <summary>Logs the epoch in progress, if it has steps not yet logged (no validation: none was measured).</summary>

@@ -8,7 +8,7 @@ namespace MLNet.Recurrent.MlNetInternals;
 /// character, tokens per second, ETA; one per validation) and passes each on to the user's callback. Called on the
 /// training thread.
 /// </summary>
-internal sealed class ProgressLog(TrainingSession session, string component, IProgress<TrainingProgress>? forward, TimeSpan? maxDuration)
+internal sealed class ProgressLog(TrainingSession session, string component, TimeSpan? maxDuration)
     : IProgress<TrainingProgress>
 {
     /// <inheritdoc/>
@@ -18,7 +18,6 @@ internal sealed class ProgressLog(TrainingSession session, string component, IPr
         string validation = value.Validation is { } v ? $", validation {v.BitsPerToken:F3} bits/char" : "";
         session.Info(string.Create(CultureInfo.InvariantCulture,
             $"{component}: update {value.Step}/{value.TotalSteps}: loss {value.Loss:F4}, {value.BitsPerToken:F3} bits/char{validation}, {value.TokensPerSecond:N0} chars/s{eta}"));
-        forward?.Report(value);
     }
 
     /// <summary>The time left: by the updates still to do, or by the time budget when that ends sooner.</summary>

@@ -109,7 +109,7 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
         Assert.Contains(messages, m => m.Contains("CharLanguageModel: skipped 2 of 302 rows whose text (column 'Text') is empty."));
         Assert.Contains(messages, m => m.Contains("CharLanguageModel: update 40/40: loss ") && m.Contains("bits/char") && m.Contains("chars/s"));
         Assert.Contains(messages, m => m.Contains("validation") && m.Contains("bits/char"));
-        Assert.Contains(messages, m => m.Contains("finished after 40 updates; kept the weights of the best validation loss"));
+        Assert.Contains(messages, m => m.Contains("finished after 40 updates in 1 epoch; kept the weights of the best validation loss"));
     }
 
     [Fact]
