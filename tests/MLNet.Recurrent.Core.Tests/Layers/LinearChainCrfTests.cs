@@ -234,6 +234,51 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void With_93_tags_the_exp_space_and_log_space_paths_agree_and_steady_state_calls_allocate_nothing()
+    {
+        // The Brown corpus' base tag set has 93 tags: too many paths for brute force, so the two recursions check each other.
+        const int k = 93, t = 12, b = 3;
+        int[] lengths = [12, 7, 1];
+        var rng = new Random(14);
+        int[] tags = Enumerable.Range(0, t * b).Select(_ => rng.Next(k)).ToArray();
+        using var emissions = TensorOf(Uniform(15, t * b * k, 4f), t, b, k);
+        var results = new List<(double Loss, float[] DE, float[] DP, float[] Marginals, int[] Path)>();
+        foreach (bool logSpace in new[] { false, true })
+        {
+            var parameters = new ParameterSet();
+            var crf = new LinearChainCrf(parameters, k, CrfReduction.StepMean) { ForceLogSpace = logSpace };
+            Uniform(16, parameters.Count, 2f).CopyTo(parameters.Values, 0);
+            using Tensor dE = new(0), marginals = new(0);
+            var path = new int[t * b];
+            double Step()
+            {
+                parameters.ZeroGradients();
+                double loss = crf.Forward(emissions, lengths, tags);
+                crf.Backward(dE);
+                crf.Decode(emissions, lengths, path);
+                crf.Marginals(emissions, lengths, marginals);
+                return loss;
+            }
+            double first = Step();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            double second = Step();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            output.WriteLine($"{(logSpace ? "log space" : "exp space")}: loss {first:R}; {allocated} bytes allocated by the second step");
+            Assert.Equal(first, second);
+            Assert.Equal(0, allocated);
+            results.Add((first, dE.Span.ToArray(), (float[])parameters.Gradients.Clone(), marginals.Span.ToArray(), path));
+        }
+        var (fast, slow) = (results[0], results[1]);
+        double gradDiff = fast.DE.Zip(slow.DE, (x, y) => Math.Abs(x - y)).Concat(fast.DP.Zip(slow.DP, (x, y) => Math.Abs(x - y))).Max();
+        double marginalDiff = fast.Marginals.Zip(slow.Marginals, (x, y) => Math.Abs(x - y)).Max();
+        output.WriteLine($"|loss diff| {Math.Abs(fast.Loss - slow.Loss):E2}, max |gradient diff| {gradDiff:E2}, max |marginal diff| {marginalDiff:E2}");
+        Assert.Equal(slow.Loss, fast.Loss, 1e-10 * Math.Abs(slow.Loss));
+        Assert.True(gradDiff < 1e-6, $"gradients differ by {gradDiff:E2} (tolerance 1e-6)");
+        Assert.True(marginalDiff < 1e-6, $"marginals differ by {marginalDiff:E2} (tolerance 1e-6)");
+        Assert.Equal(slow.Path, fast.Path);
+    }
+
+    [Fact]
     public void Bad_shapes_lengths_tags_and_scores_are_rejected_by_name()
     {
         var (crf, _) = Build();
