@@ -22,6 +22,7 @@ public sealed partial class LinearChainCrf
     private readonly CrfLattice _train = new();
     private readonly CrfLattice _infer = new();
     private int[] _tags = [];
+    private double[] _streamTerms = [];
     private double _scale;
     private bool _forwardDone;
 

@@ -279,6 +279,33 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_stream_of_filter_steps_gives_the_brute_force_probabilities_of_each_prefix()
+    {
+        var (crf, _) = Build();
+        using var emissions = TensorOf(Uniform(17, T * B * K, 2f), T, B, K);
+        const int b = 0;   // the full-length sequence
+        var alpha = new double[K];
+        var probabilities = new float[K];
+        double worst = 0;
+        for (int t = 0; t < T; t++)
+        {
+            crf.FilterStep(emissions.Span.Slice((t * B + b) * K, K), alpha, first: t == 0, probabilities);
+            // p(y_t = k | e_0..e_t): paths over the prefix, without the end transition (the stream has not ended).
+            int[][] paths = BruteForce.Paths(K, t + 1).ToArray();
+            double[] scores = paths.Select(p => BruteForce.Score(crf, emissions, b, p) - crf.EndTransitions.Value[p[^1]]).ToArray();
+            double z = BruteForce.LogSumExp(scores);
+            for (int k = 0; k < K; k++)
+            {
+                double expected = paths.Select((p, i) => p[t] == k ? Math.Exp(scores[i] - z) : 0).Sum();
+                worst = Math.Max(worst, Math.Abs(expected - probabilities[k]));
+            }
+        }
+        output.WriteLine($"filtered probabilities: max |diff| from brute force {worst:E2} (tolerance 1e-6)");
+        Assert.True(worst < 1e-6, $"max |diff| {worst:E2}");
+        Assert.Contains("'emission' was \"length 2\"", Assert.Throws<ArgumentException>(() => crf.FilterStep(new float[2], alpha, false, probabilities)).Message);
+    }
+
+    [Fact]
     public void Bad_shapes_lengths_tags_and_scores_are_rejected_by_name()
     {
         var (crf, _) = Build();
