@@ -3,11 +3,11 @@ using MLNet.Recurrent.Core.Internals;
 namespace MLNet.Recurrent.Core.Evaluation;
 
 /// <summary>Counts of real steps by gold class (rows) and predicted class (columns).</summary>
-public sealed class ConfusionMatrix
+public sealed class LabelConfusionMatrix
 {
     private readonly long[] _counts;
 
-    internal ConfusionMatrix(int classCount, long[] counts)
+    internal LabelConfusionMatrix(int classCount, long[] counts)
     {
         ClassCount = classCount;
         _counts = counts;
