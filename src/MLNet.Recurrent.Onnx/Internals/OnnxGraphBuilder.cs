@@ -56,6 +56,10 @@ internal sealed class OnnxGraphBuilder
     public string Int64s(string stem, ReadOnlySpan<long> values, params long[] dims) =>
         Initializer(stem, DataType.Int64, MemoryMarshal.AsBytes(values), values.Length, dims);
 
+    /// <summary>A scalar int32 initializer.</summary>
+    public string Int32Scalar(string stem, int value) =>
+        Initializer(stem, DataType.Int32, MemoryMarshal.AsBytes((ReadOnlySpan<int>)[value]), 1, []);
+
     /// <summary>A one-dimensional int64 initializer holding <paramref name="values"/>.</summary>
     public string Int64Vector(string stem, params long[] values) => Int64s(stem, values, values.Length);
 
