@@ -86,14 +86,44 @@ public sealed class OnnxRecurrentImportTests
     }
 
     [Fact]
+    public void a_gru_without_linear_before_reset_is_rejected_because_pytorch_has_no_such_gru()
+    {
+        using var network = SequenceNetworkOnnxExportTests.Build(CellType.Gru, 1, false, tokens: true, learnedInitialState: false, perStep: false, SequencePoolingMode.Last);
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(SequenceNetworkOnnxExportTests.Export(network));
+        model.Graph.Node.Single(n => n.OpType == "GRU").Attribute.Single(a => a.Name == "linear_before_reset").I = 0;
+
+        var e = Assert.Throws<InvalidDataException>(() => OnnxRecurrentImport.ReadRecurrentStack(Serialized(model)));
+
+        Assert.Equal("GRU node 'rnn_l0.Y' (layer 0): 'linear_before_reset' was 0; it must be 1 (PyTorch's GRU: the reset gate multiplies W_hn h + b_hn).", e.Message);
+    }
+
+    [Fact]
+    public void an_lstm_with_cell_clipping_is_rejected_naming_the_attribute()
+    {
+        using var network = SequenceNetworkOnnxExportTests.Build(CellType.Lstm, 1, false, tokens: true, learnedInitialState: false, perStep: false, SequencePoolingMode.Last);
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(SequenceNetworkOnnxExportTests.Export(network));
+        model.Graph.Node.Single(n => n.OpType == "LSTM").Attribute.Add(new global::Onnx.AttributeProto { Name = "clip", F = 3f, Type = global::Onnx.AttributeProto.Types.AttributeType.Float });
+
+        var e = Assert.Throws<InvalidDataException>(() => OnnxRecurrentImport.ReadRecurrentStack(Serialized(model)));
+
+        Assert.Equal("LSTM node 'rnn_l0.Y' (layer 0): 'clip' was set; it must be absent (PyTorch's modules have no such option).", e.Message);
+    }
+
+    private static MemoryStream Serialized(global::Onnx.ModelProto model)
+    {
+        var stream = new MemoryStream();
+        Google.Protobuf.MessageExtensions.WriteTo(model, stream);
+        stream.Position = 0;
+        return stream;
+    }
+
+    [Fact]
     public void a_model_without_recurrent_nodes_is_rejected_with_its_operators_listed()
     {
         using var network = SequenceNetworkOnnxExportTests.Build(CellType.Lstm, 1, false, tokens: true, learnedInitialState: false, perStep: false, SequencePoolingMode.Last);
         var model = global::Onnx.ModelProto.Parser.ParseFrom(SequenceNetworkOnnxExportTests.Export(network));
         foreach (var node in model.Graph.Node.Where(n => n.OpType == "LSTM")) node.OpType = "Identity";
-        using var stream = new MemoryStream();
-        Google.Protobuf.MessageExtensions.WriteTo(model, stream);
-        stream.Position = 0;
+        using var stream = Serialized(model);
 
         var e = Assert.Throws<InvalidDataException>(() => OnnxRecurrentImport.ReadRecurrentStack(stream));
 

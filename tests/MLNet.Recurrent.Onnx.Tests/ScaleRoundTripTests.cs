@@ -29,7 +29,7 @@ public sealed class ScaleRoundTripTests
     }
 
     [Fact]
-    public void the_committed_engine_export_is_byte_for_byte_what_the_exporter_writes()
+    public void the_committed_engine_export_is_byte_for_byte_what_the_exporter_writes_apart_from_its_version()
     {
         using var network = EngineClassifier();
         byte[] exported = SequenceNetworkOnnxExportTests.Export(network);
@@ -37,7 +37,15 @@ public sealed class ScaleRoundTripTests
         // To refresh after an intended change of the exporter: MLNET_RECURRENT_ONNX_FIXTURES=<tests/fixtures/onnx> dotnet test ...
         if (Environment.GetEnvironmentVariable("MLNET_RECURRENT_ONNX_FIXTURES") is { Length: > 0 } folder)
             File.WriteAllBytes(Path.Combine(folder, EngineFixture + ".onnx"), exported);
-        Assert.Equal(File.ReadAllBytes(committed), exported);
+        Assert.Equal(WithoutVersion(File.ReadAllBytes(committed)), WithoutVersion(exported));
+    }
+
+    /// <summary>The model's bytes with the producer version cleared: a new package version must not fail this test.</summary>
+    private static byte[] WithoutVersion(byte[] model)
+    {
+        var proto = global::Onnx.ModelProto.Parser.ParseFrom(model);
+        proto.ProducerVersion = "";
+        return Google.Protobuf.MessageExtensions.ToByteArray(proto);
     }
 
     [Fact]

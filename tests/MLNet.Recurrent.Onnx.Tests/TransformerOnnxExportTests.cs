@@ -81,6 +81,53 @@ public sealed class TransformerOnnxExportTests
         Assert.Equal(Column<bool>(scored, "PredictedLabel").Select(p => p ? 1f : 0f).ToArray(), outputs["PredictedLabel"].Data);
     }
 
+    [Fact]
+    public void an_exported_character_model_scores_text_from_its_own_metadata_as_ml_net_does()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 200).Select(i => new Line { Text = $"the cat {i % 7} sat on the mat." }).ToArray();
+        var model = ml.Transforms.Recurrent.CharLanguageModel("Text", new CharLanguageModel.CharLanguageModelTrainer.Options
+        {
+            Cell = CellType.Gru, HiddenSize = 10, Layers = 2, EmbeddingSize = 6, Steps = 20, BatchSize = 4, SequenceLength = 16, EvaluateEvery = 20, Seed = 1,
+        }).Fit(ml.Data.LoadFromEnumerable(rows));
+        const string text = "the mat sat on the cat? \u00e9";
+        float expected = ml.Data.CreateEnumerable<Scored>(model.Transform(ml.Data.LoadFromEnumerable([new Line { Text = text }])), false).Single().LogLikelihood;
+        byte[] onnx;
+        using (var stream = new MemoryStream())
+        {
+            model.ExportToOnnx(stream);
+            onnx = stream.ToArray();
+        }
+
+        // Everything a caller needs to turn text into ids is in the model's metadata.
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        var symbols = metadata["mlnet_recurrent.vocabulary"].EnumerateRunes().ToList();
+        int unknown = int.Parse(metadata["mlnet_recurrent.unknown_id"], System.Globalization.CultureInfo.InvariantCulture);
+        int Id(System.Text.Rune r) => symbols.IndexOf(r) is var i && i >= 0 ? i : unknown;
+        long[] ids = [Id(metadata["mlnet_recurrent.separator"].EnumerateRunes().First()), .. text.EnumerateRunes().Select(r => (long)Id(r))];
+        int steps = ids.Length - 1, states = 2;
+        var outputs = Run(onnx, Int64(OnnxTensorNames.Tokens, ids[..steps], 1, steps), Int32(OnnxTensorNames.Lengths, [steps], 1),
+            Float(OnnxTensorNames.InitialHidden, new float[states * 10], states, 1, 10));
+        float[] p = outputs[OnnxTensorNames.Probabilities].Data;
+        double logLikelihood = 0;
+        for (int t = 0; t < steps; t++) logLikelihood += Math.Log(p[t * symbols.Count + ids[t + 1]]);
+
+        Console.WriteLine($"LogLikelihood: ML.NET {expected:R}, ONNX Runtime {logLikelihood:R}");
+        Assert.Contains(ids, id => id == unknown); // 'e-acute' and '?' were never seen
+        Assert.Equal(expected, logLikelihood, 1e-5 * Math.Abs(expected));
+    }
+
+    private sealed class Line
+    {
+        public string Text { get; set; } = "";
+    }
+
+    private sealed class Scored
+    {
+        public float LogLikelihood { get; set; }
+    }
+
     private static byte[] Export(SequenceClassificationTransformer classifier)
     {
         using var stream = new MemoryStream();
