@@ -21,7 +21,7 @@ public static class OnnxRecurrentImport
     {
         ArgumentNullException.ThrowIfNull(source);
         ModelProto model = ModelProto.Parser.ParseFrom(source);
-        return Read(model.Graph ?? throw new InvalidDataException("The ONNX model has no graph."));
+        return Read(model.Graph ?? throw ThrowHelper.BadModelException("The ONNX model", "it has no graph"));
     }
 
     /// <summary>Reads the recurrent layers of the ONNX model file at <paramref name="path"/>.</summary>
@@ -37,7 +37,7 @@ public static class OnnxRecurrentImport
     {
         var nodes = graph.Node.Where(n => n.OpType is "LSTM" or "GRU" or "RNN" && n.Domain.Length == 0).ToList();
         if (nodes.Count == 0)
-            throw new InvalidDataException($"The ONNX graph '{graph.Name}' has no LSTM, GRU or RNN node; its operators are {string.Join(", ", graph.Node.Select(n => n.OpType).Distinct())}.");
+            ThrowHelper.BadModel($"The ONNX graph '{graph.Name}'", $"it has no LSTM, GRU or RNN node; its operators are {string.Join(", ", graph.Node.Select(n => n.OpType).Distinct())}");
         var tensors = new OnnxTensors(graph);
         var weights = new Dictionary<string, float[]>(StringComparer.Ordinal);
         CellType? cell = null;
@@ -50,27 +50,27 @@ public static class OnnxRecurrentImport
             var (w, wDims) = Required(tensors, node, 1, "W", where);
             var (r, rDims) = Required(tensors, node, 2, "R", where);
             if (wDims.Length != 3 || rDims.Length != 3)
-                throw new InvalidDataException($"{where}: W has dimensions [{string.Join(", ", wDims)}] and R [{string.Join(", ", rDims)}]; both must be [directions, gates * hidden, columns].");
+                ThrowHelper.BadModel(where, $"W has dimensions {ThrowHelper.Dims(wDims)} and R {ThrowHelper.Dims(rDims)}; both must be [directions, gates * hidden, columns]");
             int nodeDirs = (int)wDims[0], nodeHidden = (int)rDims[2], nodeInput = (int)wDims[2];
             int gates = new RecurrentLayerOptions { Cell = nodeCell }.GateCount;
             if (wDims[1] != gates * nodeHidden || rDims[0] != nodeDirs || rDims[1] != gates * nodeHidden)
-                throw new InvalidDataException($"{where}: W [{string.Join(", ", wDims)}] and R [{string.Join(", ", rDims)}] do not fit {gates} gates of hidden size {nodeHidden}.");
+                ThrowHelper.BadModel(where, $"W {ThrowHelper.Dims(wDims)} and R {ThrowHelper.Dims(rDims)} do not fit {gates} gates of hidden size {nodeHidden}");
             if (k == 0)
             {
                 (cell, hidden, dirs, inputSize) = (nodeCell, nodeHidden, nodeDirs, nodeInput);
             }
             else if (nodeCell != cell || nodeHidden != hidden || nodeDirs != dirs || nodeInput != dirs * hidden)
             {
-                throw new InvalidDataException(
-                    $"{where} is a {nodeCell} of hidden size {nodeHidden}, {nodeDirs} direction(s), input size {nodeInput}; layer 0 makes it a stack of {cell} " +
-                    $"of hidden size {hidden} and {dirs} direction(s), so a layer above must read {dirs * hidden} features.");
+                ThrowHelper.BadModel(where,
+                    $"it is a {nodeCell} of hidden size {nodeHidden}, {nodeDirs} direction(s), input size {nodeInput}; layer 0 makes it a stack of {cell} " +
+                    $"of hidden size {hidden} and {dirs} direction(s), so a layer above must read {dirs * hidden} features");
             }
             float[]? b = null;
             if (node.Input.Count > 3 && node.Input[3].Length > 0)
             {
                 var (bValues, bDims) = Required(tensors, node, 3, "B", where);
                 if (bDims.Length != 2 || bDims[0] != dirs || bDims[1] != 2 * gates * hidden)
-                    throw new InvalidDataException($"{where}: B has dimensions [{string.Join(", ", bDims)}]; it must be [{dirs}, {2 * gates * hidden}].");
+                    ThrowHelper.BadModel(where, $"B has dimensions {ThrowHelper.Dims(bDims)}; it must be [{dirs}, {2 * gates * hidden}]");
                 b = bValues;
             }
             int gh = gates * hidden;
@@ -104,9 +104,9 @@ public static class OnnxRecurrentImport
     private static (float[] Values, long[] Dims) Required(OnnxTensors tensors, NodeProto node, int index, string role, string where)
     {
         string name = node.Input.Count > index ? node.Input[index] : "";
-        if (name.Length == 0) throw new InvalidDataException($"{where} has no {role} input.");
+        if (name.Length == 0) ThrowHelper.BadModel(where, $"it has no {role} input");
         return tensors.Floats(name)
-            ?? throw new InvalidDataException($"{where}: its {role} input '{name}' is computed by the graph, not stored; export with do_constant_folding=True so the weights are initializers.");
+            ?? throw ThrowHelper.BadModelException(where, $"its {role} input '{name}' is computed by the graph, not stored; export with do_constant_folding=True so the weights are initializers");
     }
 
     /// <summary>The cell a node computes, rejecting every ONNX option PyTorch's modules cannot express.</summary>
@@ -123,24 +123,24 @@ public static class OnnxRecurrentImport
                     direction = a.S.ToStringUtf8();
                     break;
                 case "linear_before_reset" when node.OpType == "GRU":
-                    if (a.I != 1) throw Unsupported(where, a.Name, a.I.ToString(System.Globalization.CultureInfo.InvariantCulture), "1 (PyTorch's GRU: the reset gate multiplies W_hn h + b_hn)");
+                    if (a.I != 1) throw ThrowHelper.Unsupported(where, a.Name, a.I.ToString(System.Globalization.CultureInfo.InvariantCulture), "1 (PyTorch's GRU: the reset gate multiplies W_hn h + b_hn)");
                     break;
                 case "activations":
                     break;
                 case "layout":
-                    if (a.I != 0) throw Unsupported(where, a.Name, a.I.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 (time-major, as torch.onnx.export writes it)");
+                    if (a.I != 0) throw ThrowHelper.Unsupported(where, a.Name, a.I.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 (time-major, as torch.onnx.export writes it)");
                     break;
                 case "input_forget":
-                    if (a.I != 0) throw Unsupported(where, a.Name, a.I.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 (separate input and forget gates)");
+                    if (a.I != 0) throw ThrowHelper.Unsupported(where, a.Name, a.I.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 (separate input and forget gates)");
                     break;
                 default:
-                    throw Unsupported(where, a.Name, "set", "absent (PyTorch's modules have no such option)");
+                    throw ThrowHelper.Unsupported(where, a.Name, "set", "absent (PyTorch's modules have no such option)");
             }
         }
         if (direction is not ("forward" or "bidirectional"))
-            throw Unsupported(where, "direction", direction, "\"forward\" or \"bidirectional\"");
+            throw ThrowHelper.Unsupported(where, "direction", direction, "\"forward\" or \"bidirectional\"");
         if (node.OpType == "LSTM" && node.Input.Count > 7 && node.Input[7].Length > 0)
-            throw Unsupported(where, "P (peephole weights)", node.Input[7], "absent (PyTorch's LSTM has no peepholes)");
+            throw ThrowHelper.Unsupported(where, "P (peephole weights)", node.Input[7], "absent (PyTorch's LSTM has no peepholes)");
         string[] activations = node.Attribute.FirstOrDefault(a => a.Name == "activations")?.Strings.Select(s => s.ToStringUtf8()).ToArray() ?? [];
         switch (node.OpType)
         {
@@ -157,7 +157,7 @@ public static class OnnxRecurrentImport
                 {
                     "Tanh" => CellType.RnnTanh,
                     "Relu" => CellType.RnnRelu,
-                    _ => throw Unsupported(where, "activations", first, "Tanh or Relu"),
+                    _ => throw ThrowHelper.Unsupported(where, "activations", first, "Tanh or Relu"),
                 };
         }
     }
@@ -169,10 +169,7 @@ public static class OnnxRecurrentImport
         for (int i = 0; i < activations.Length; i++)
         {
             if (!string.Equals(activations[i], perDirection[i % perDirection.Length], StringComparison.OrdinalIgnoreCase) || activations.Length % perDirection.Length != 0)
-                throw Unsupported(where, "activations", string.Join(", ", activations), $"{string.Join(", ", perDirection)} per direction");
+                throw ThrowHelper.Unsupported(where, "activations", string.Join(", ", activations), $"{string.Join(", ", perDirection)} per direction");
         }
     }
-
-    private static InvalidDataException Unsupported(string where, string name, string value, string expected) =>
-        new($"{where}: '{name}' was {value}; it must be {expected}.");
 }

@@ -1,6 +1,7 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Onnx.Internals;
 
 namespace MLNet.Recurrent.Onnx;
 
@@ -54,9 +55,9 @@ public sealed class OnnxRecurrentStack
         {
             string full = prefix + name;
             if (!parameters.Contains(full))
-                throw new ArgumentException($"'parameters' has no '{full}'; the imported {Describe()} needs every weight of that shape (check the prefix and the layer's options).", nameof(parameters));
+                ThrowHelper.Argument(nameof(parameters), $"has no '{full}'; the imported {Describe()} needs every weight of that shape (check the prefix and the layer's options)");
             if (parameters[full].Length != values.Length)
-                throw new ArgumentException($"'{full}' holds {parameters[full].Length} values; the imported {Describe()} has {values.Length} for it.", nameof(parameters));
+                ThrowHelper.Argument(nameof(parameters), $"holds {parameters[full].Length} values in '{full}'; the imported {Describe()} has {values.Length} for it");
         }
         foreach (var (name, values) in _weights) values.CopyTo(parameters[prefix + name].Value);
     }
@@ -75,9 +76,9 @@ public sealed class OnnxRecurrentStack
         if (o.Cell != Options.Cell || o.RecurrentInputSize != Options.InputSize || o.HiddenSize != Options.HiddenSize
             || o.Layers != Options.Layers || o.Bidirectional != Options.Bidirectional)
         {
-            throw new ArgumentException(
-                $"'network' has a recurrent stack of {o.Layers} {o.Cell} layer(s), input size {o.RecurrentInputSize}, hidden size {o.HiddenSize}, " +
-                $"bidirectional {o.Bidirectional}; the imported one is {Describe()}.", nameof(network));
+            ThrowHelper.Argument(nameof(network),
+                $"has a recurrent stack of {o.Layers} {o.Cell} layer(s), input size {o.RecurrentInputSize}, hidden size {o.HiddenSize}, " +
+                $"bidirectional {o.Bidirectional}; the imported one is {Describe()}");
         }
         CopyTo(network.Parameters, "rnn.");
     }

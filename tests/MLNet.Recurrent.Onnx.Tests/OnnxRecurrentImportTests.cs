@@ -127,6 +127,6 @@ public sealed class OnnxRecurrentImportTests
 
         var e = Assert.Throws<InvalidDataException>(() => OnnxRecurrentImport.ReadRecurrentStack(stream));
 
-        Assert.StartsWith("The ONNX graph 'sequence_network' has no LSTM, GRU or RNN node; its operators are Transpose, Gather, Shape, Cast,", e.Message);
+        Assert.StartsWith("The ONNX graph 'sequence_network': it has no LSTM, GRU or RNN node; its operators are Transpose, Gather, Shape, Cast,", e.Message);
     }
 }

@@ -135,7 +135,7 @@ internal sealed class OnnxGraphBuilder
     {
         long product = 1;
         foreach (long d in dims) product *= d;
-        if (product != count) throw new InvalidOperationException($"Initializer '{stem}' has {count} values for dimensions [{string.Join(", ", dims)}].");
+        if (product != count) ThrowHelper.Internal($"Initializer '{stem}' has {count} values for dimensions {ThrowHelper.Dims(dims)}.");
         var t = new TensorProto { Name = Unique(stem), DataType = (int)type, RawData = ByteString.CopyFrom(bytes) };
         t.Dims.Add(dims);
         _graph.Initializer.Add(t);

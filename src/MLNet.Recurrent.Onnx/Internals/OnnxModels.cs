@@ -50,7 +50,7 @@ internal static class OnnxModels
     public static void Write(ModelProto model, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (!destination.CanWrite) throw new ArgumentException("'destination' was a read-only stream; the ONNX model must be written to a writable one.", nameof(destination));
+        if (!destination.CanWrite) ThrowHelper.Argument(nameof(destination), "was a read-only stream; the ONNX model must be written to a writable one");
         model.WriteTo(destination);
     }
 }

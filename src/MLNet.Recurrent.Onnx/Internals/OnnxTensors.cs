@@ -25,16 +25,16 @@ internal sealed class OnnxTensors
     {
         if (!_constants.TryGetValue(name, out var t)) return null;
         if (t.DataType != (int)DataType.Float)
-            throw new InvalidDataException($"Tensor '{name}' has ONNX data type {(DataType)t.DataType}; recurrent weights must be float (32-bit).");
+            ThrowHelper.BadModel($"Tensor '{name}'", $"it has ONNX data type {(DataType)t.DataType}; recurrent weights must be float (32-bit)");
         if (t.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new InvalidDataException($"Tensor '{name}' is stored in an external file; export the model with its weights inside (torch.onnx.export does for models under 2 GB).");
+            ThrowHelper.BadModel($"Tensor '{name}'", "it is stored in an external file; export the model with its weights inside (torch.onnx.export does for models under 2 GB)");
         long count = 1;
         foreach (long d in t.Dims) count *= d;
         float[] values = t.RawData.Length > 0
             ? MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray()
             : [.. t.FloatData];
         if (values.Length != count)
-            throw new InvalidDataException($"Tensor '{name}' holds {values.Length} values for dimensions [{string.Join(", ", t.Dims)}].");
+            ThrowHelper.BadModel($"Tensor '{name}'", $"it holds {values.Length} values for dimensions {ThrowHelper.Dims(t.Dims)}");
         return (values, [.. t.Dims]);
     }
 }
