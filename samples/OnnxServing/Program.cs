@@ -79,9 +79,3 @@ for (int r = 0; r < b; r++)
 }
 Console.WriteLine();
 Console.WriteLine($"Largest difference between ML.NET's and ONNX Runtime's scores: {worst.ToString("E1", CultureInfo.InvariantCulture)}");
-
-internal sealed class Sentence
-{
-    public string Text { get; set; } = "";
-    public string Label { get; set; } = "";
-}

@@ -53,6 +53,8 @@ public static class OnnxRecurrentImport
                 ThrowHelper.BadModel(where, $"W has dimensions {ThrowHelper.Dims(wDims)} and R {ThrowHelper.Dims(rDims)}; both must be [directions, gates * hidden, columns]");
             int nodeDirs = (int)wDims[0], nodeHidden = (int)rDims[2], nodeInput = (int)wDims[2];
             int gates = new RecurrentLayerOptions { Cell = nodeCell }.GateCount;
+            if (node.Attribute.FirstOrDefault(a => a.Name == "hidden_size") is { } declared && declared.I != nodeHidden)
+                throw ThrowHelper.Unsupported(where, "hidden_size", declared.I.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{nodeHidden}, the last dimension of R");
             if (wDims[1] != gates * nodeHidden || rDims[0] != nodeDirs || rDims[1] != gates * nodeHidden)
                 ThrowHelper.BadModel(where, $"W {ThrowHelper.Dims(wDims)} and R {ThrowHelper.Dims(rDims)} do not fit {gates} gates of hidden size {nodeHidden}");
             if (k == 0)
@@ -118,7 +120,7 @@ public static class OnnxRecurrentImport
             switch (a.Name)
             {
                 case "hidden_size":
-                    break;
+                    break; // checked against R's shape in Read
                 case "direction":
                     direction = a.S.ToStringUtf8();
                     break;
