@@ -75,29 +75,4 @@ public sealed partial class SequenceNetwork
             (k < count - 1 ? _rnn.DropoutLayers[k] : _outputDropout).SetRandomState(one);
         }
     }
-
-    /// <summary>
-    /// Rebuilds the carried state's batch rows: new row i takes old row <c>sourceRows[i]</c> in every layer and
-    /// direction (beam search). Without a carried state nothing changes: every row is at the initial state.
-    /// </summary>
-    internal void GatherCarriedRows(ReadOnlySpan<int> sourceRows, Numerics.Tensor scratch)
-    {
-        if (!_hasCarriedState) return;
-        Gather(_carriedHidden, sourceRows, scratch);
-        if (_carriedCell.Length > 0) Gather(_carriedCell, sourceRows, scratch);
-    }
-
-    private static void Gather(Numerics.Tensor state, ReadOnlySpan<int> rows, Numerics.Tensor scratch)
-    {
-        // state: [L * dirs, B, H] -> [L * dirs, rows.Length, H]
-        int layers = state.Dim(0), b = state.Dim(1), h = state.Dim(2);
-        scratch.Resize(layers, rows.Length, h);
-        ReadOnlySpan<float> from = state.Span;
-        Span<float> to = scratch.Span;
-        for (int l = 0; l < layers; l++)
-            for (int i = 0; i < rows.Length; i++)
-                from.Slice((l * b + rows[i]) * h, h).CopyTo(to.Slice((l * rows.Length + i) * h, h));
-        state.Resize(layers, rows.Length, h);
-        scratch.Span.CopyTo(state.Span);
-    }
 }

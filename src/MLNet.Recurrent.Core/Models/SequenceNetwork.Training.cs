@@ -73,7 +73,7 @@ public sealed partial class SequenceNetwork
         probabilities.Resize(n, k);
         ReadOnlySpan<float> z = _logits.Span;
         Span<float> p = probabilities.Span;
-        for (int row = 0; row < n; row++) TensorPrimitives.SoftMax(z.Slice(row * k, k), p.Slice(row * k, k));
+        SoftmaxOperator.Invoke(z[..(n * k)], p, k);
     }
 
     /// <summary>Runs the network without targets (no dropout); the result is in <see cref="Logits"/>.</summary>
