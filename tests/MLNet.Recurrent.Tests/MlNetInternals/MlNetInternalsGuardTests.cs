@@ -13,7 +13,7 @@ namespace MLNet.Recurrent.Tests.MlNetInternals;
 public sealed class MlNetInternalsGuardTests(ITestOutputHelper output)
 {
     [Fact]
-    public void EveryMlNetMemberTheLibraryUsesStillExists()
+    public void Every_MlNet_member_the_library_uses_still_exists()
     {
         using ModuleDefinition library = ReadLibrary(out DefaultAssemblyResolver _);
         var missing = new List<string>();
@@ -47,7 +47,7 @@ public sealed class MlNetInternalsGuardTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EveryMlNetMethodTheLibraryOverridesStillExists()
+    public void Every_MlNet_method_the_library_overrides_still_exists()
     {
         using ModuleDefinition library = ReadLibrary(out DefaultAssemblyResolver _);
         var moved = new List<string>();
