@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the packages install and work for a plain user (run by .ci/run):
-#  1. `dotnet pack`s MLNet.Recurrent.Core and MLNet.Recurrent into a temporary folder with a unique prerelease
-#     version (so no package cached by an earlier run can be the one tested) and checks what is inside
+#  1. `dotnet pack`s MLNet.Recurrent.Core and MLNet.Recurrent (the tree's Release build) into a temporary folder
+#     with a unique prerelease version (so no package cached by an earlier run can be the one tested; the consumer
+#     also checks its DLLs are byte for byte the ones just built) and checks what is inside
 #     (README, XML docs, symbols, license, repository, the Microsoft.ML range);
 #  2. for each ML.NET version, copies tests/PackageConsumer (outside the solution, package references only)
 #     into the temporary folder, restores it from that package folder (added beside the machine's own source)
@@ -20,10 +21,12 @@ prefix="$(dotnet msbuild "$root/src/MLNet.Recurrent/MLNet.Recurrent.csproj" -get
 suffix="check.$(date -u +%Y%m%d%H%M%S).$$"
 version="$prefix-$suffix"
 echo "== dotnet pack MLNet.Recurrent.Core and MLNet.Recurrent $version (into $work/packages)"
-# Built in its own artifacts folder, so the tree's bin/ and obj/ keep the plain version.
+# Packs the Release build the tree already has (brought up to date first, a no-op after `dotnet test -c Release`):
+# the packages hold exactly the binaries the suite tested, and the tree's bin/ and obj/ keep the plain version.
+dotnet build "$root/src/MLNet.Recurrent/MLNet.Recurrent.csproj" -c Release --nologo -v q -clp:NoSummary
 for project in MLNet.Recurrent.Core MLNet.Recurrent; do
-  dotnet pack "$root/src/$project/$project.csproj" -c Release --nologo -v q \
-    -o "$work/packages" --artifacts-path "$work/artifacts" -p:VersionSuffix="$suffix"
+  dotnet pack "$root/src/$project/$project.csproj" -c Release --nologo -v q --no-build \
+    -o "$work/packages" -p:VersionSuffix="$suffix"
 done
 
 for id in MLNet.Recurrent.Core MLNet.Recurrent; do
@@ -34,7 +37,8 @@ for id in MLNet.Recurrent.Core MLNet.Recurrent; do
   for f in README.md "lib/net10.0/$id.dll" "lib/net10.0/$id.xml"; do
     grep -qx "$f" <<<"$files" || fail "$id.nupkg has no $f"
   done
-  unzip -Z1 "$work/packages/$id.$version.snupkg" | grep -qx "lib/net10.0/$id.pdb" || fail "$id.snupkg has no PDB"
+  symbols="$(unzip -Z1 "$work/packages/$id.$version.snupkg")"   # (not piped into grep -q: pipefail and SIGPIPE)
+  grep -qx "lib/net10.0/$id.pdb" <<<"$symbols" || fail "$id.snupkg has no PDB"
   nuspec="$(unzip -p "$nupkg" "$id.nuspec")"
   grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$id.nuspec has no MIT license expression"
   grep -q '<repository type="git" url="https://github.com/mlnet-recurrent/MLNet.Recurrent"' <<<"$nuspec" || fail "$id.nuspec has no repository"
@@ -63,7 +67,11 @@ for mlnet in "${mlnet_versions[@]}"; do
   if grep -q "NU160[58]" "$log"; then cat "$log"; fail "restore with Microsoft.ML $mlnet warned about the version range"; fi
   [ -d "$work/nuget-packages/mlnet.recurrent/$version" ] || fail "the consumer did not restore MLNet.Recurrent $version from $work/packages"
   dll="$app/bin/Release/net10.0/PackageConsumer.dll"
-  dotnet "$dll" train "$work/model-$mlnet" "$version" "$mlnet"
+  for id in MLNet.Recurrent.Core MLNet.Recurrent; do
+    cmp -s "$root/src/$id/bin/Release/net10.0/$id.dll" "$app/bin/Release/net10.0/$id.dll" ||
+      fail "the consumer's $id.dll is not the one just built and packed"
+  done
+  dotnet "$dll" train "$work/model-$mlnet" "$prefix" "$mlnet"
   dotnet "$dll" predict "$work/model-$mlnet"
 done
 echo "check-packages: passed (MLNet.Recurrent $version; Microsoft.ML ${mlnet_versions[*]})"

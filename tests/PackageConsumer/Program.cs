@@ -1,5 +1,5 @@
 // The package consumer check (build/check-packages.sh): a user's app that has only the NuGet packages.
-//   PackageConsumer train   <dir> <MLNet.Recurrent version> <Microsoft.ML version>
+//   PackageConsumer train   <dir> <MLNet.Recurrent assembly version> <Microsoft.ML version>
 //     checks it runs with the packages it was meant to, trains a tiny LSTM classifier, checks it learned,
 //     saves <dir>/model.zip and the predictions of held-out sentences to <dir>/expected.tsv
 //   PackageConsumer predict <dir>
@@ -15,7 +15,7 @@ using MLNet.Recurrent.SequenceClassification;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["train", string trainDir, string expectedVersion, string expectedMlNet]) return Train(trainDir, expectedVersion, expectedMlNet);
 if (args is ["predict", string predictDir]) return Predict(predictDir);
-Console.Error.WriteLine("usage: PackageConsumer train <dir> <MLNet.Recurrent version> <Microsoft.ML version> | predict <dir>");
+Console.Error.WriteLine("usage: PackageConsumer train <dir> <MLNet.Recurrent assembly version> <Microsoft.ML version> | predict <dir>");
 return 2;
 
 static int Train(string dir, string expectedVersion, string expectedMlNet)
@@ -24,7 +24,7 @@ static int Train(string dir, string expectedVersion, string expectedMlNet)
     string mlNet = InformationalVersion(typeof(MLContext).Assembly);
     Console.WriteLine($"MLNet.Recurrent {ours} from {typeof(RecurrentCatalog).Assembly.Location}");
     Console.WriteLine($"Microsoft.ML {mlNet}");
-    if (ours != expectedVersion) return Fail($"MLNet.Recurrent is {ours}; expected the package just packed, {expectedVersion}");
+    if (ours != expectedVersion) return Fail($"MLNet.Recurrent is {ours}; expected {expectedVersion}");
     if (mlNet != expectedMlNet) return Fail($"Microsoft.ML is {mlNet}; expected {expectedMlNet}");
 
     var ml = new MLContext(seed: 1);
