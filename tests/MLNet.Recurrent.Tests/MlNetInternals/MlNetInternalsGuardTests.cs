@@ -75,7 +75,7 @@ public sealed class MlNetInternalsGuardTests(ITestOutputHelper output)
         Assert.True(checkedOverrides >= 6, $"only {checkedOverrides} overrides found; the scan is not looking where it should");
     }
 
-    private static string MlNetVersion => typeof(MLContext).Assembly.GetName().Version!.ToString();
+    private static string MlNetVersion => MlNetVersionTests.InformationalVersion(typeof(MLContext).Assembly); // assembly versions are all 1.0.0.0
 
     private static ModuleDefinition ReadLibrary(out DefaultAssemblyResolver resolver)
     {
