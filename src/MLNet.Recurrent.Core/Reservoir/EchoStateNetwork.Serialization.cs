@@ -11,9 +11,9 @@ public sealed partial class EchoStateNetwork
     /// <summary>
     /// The network as a <see cref="ModelFile"/>: the options in the configuration, and the float32 tensors
     /// <c>reservoir.weight_ih</c> <c>[N, D]</c>, <c>reservoir.weight_hh</c> <c>[N, N]</c>, <c>reservoir.bias</c> <c>[N]</c>,
-    /// <c>reservoir.weight_fb</c> <c>[N, K]</c> (with feedback), and the double readout split in two float32 tensors
-    /// <c>readout.weight</c> and <c>readout.weight_residual</c> <c>[K, N + 1]</c> whose sum is the double value
-    /// (a float-only reader can take <c>readout.weight</c> alone).
+    /// <c>reservoir.weight_fb</c> <c>[N, K]</c> (with feedback), and the readout <c>readout.weight</c> <c>[K, N + 1]</c>
+    /// rounded to float32 (for other readers); the exact double readout is the configuration's int64 array
+    /// <c>readout_weight_bits</c> (IEEE 754 bit patterns, row-major), so a loaded network predicts bit for bit as the saved one.
     /// </summary>
     public ModelFile ToModelFile()
     {
@@ -40,15 +40,15 @@ public sealed partial class EchoStateNetwork
         file.AddParameter(new NamedTensor("reservoir.weight_hh", [n, n], Reservoir.RecurrentWeights.ToArray()));
         file.AddParameter(new NamedTensor("reservoir.bias", [n], Reservoir.Bias.ToArray()));
         if (Reservoir.FeedbackSize > 0) file.AddParameter(new NamedTensor("reservoir.weight_fb", [n, k], Reservoir.FeedbackWeights.ToArray()));
-        var high = new float[_readout.Length];
-        var residual = new float[_readout.Length];
+        var rounded = new float[_readout.Length];
+        var bits = new long[_readout.Length];
         for (int i = 0; i < _readout.Length; i++)
         {
-            high[i] = (float)_readout[i];
-            residual[i] = (float)(_readout[i] - high[i]);
+            rounded[i] = (float)_readout[i];
+            bits[i] = BitConverter.DoubleToInt64Bits(_readout[i]);
         }
-        file.AddParameter(new NamedTensor("readout.weight", [k, n + 1], high));
-        file.AddParameter(new NamedTensor("readout.weight_residual", [k, n + 1], residual));
+        file.AddParameter(new NamedTensor("readout.weight", [k, n + 1], rounded));
+        c.Set("readout_weight_bits", bits);
         return file;
     }
 
@@ -74,6 +74,7 @@ public sealed partial class EchoStateNetwork
         EchoStateNetworkOptions options;
         long rows;
         double reached;
+        long[] bits;
         try
         {
             string kind = c.GetString("model");
@@ -100,6 +101,7 @@ public sealed partial class EchoStateNetwork
             options.Validate();
             rows = c.GetInt64("training_rows");
             if (rows <= 0) ThrowHelper.InvalidData("The training row count", rows, "it must be positive");
+            bits = c.GetInt64Array("readout_weight_bits");
             reached = c.GetDouble("spectral_radius_reached");
             if (!double.IsFinite(reached) || reached < 0) ThrowHelper.InvalidData("The spectral radius reached", reached, "it must be finite, zero or positive");
         }
@@ -112,10 +114,16 @@ public sealed partial class EchoStateNetwork
         float[] w = Tensor(file, "reservoir.weight_hh", [units, units]);
         float[] bias = Tensor(file, "reservoir.bias", [units]);
         float[] wfb = fb > 0 ? Tensor(file, "reservoir.weight_fb", [units, fb]) : [];
-        float[] high = Tensor(file, "readout.weight", [k, units + 1]);
-        float[] residual = Tensor(file, "readout.weight_residual", [k, units + 1]);
-        var readout = new double[high.Length];
-        for (int i = 0; i < readout.Length; i++) readout[i] = (double)high[i] + residual[i];
+        float[] rounded = Tensor(file, "readout.weight", [k, units + 1]);
+        if (bits.Length != rounded.Length)
+            ThrowHelper.InvalidData("The length of \"readout_weight_bits\"", bits.Length, $"the readout [{k}, {units + 1}] has {rounded.Length} weights");
+        var readout = new double[bits.Length];
+        for (int i = 0; i < readout.Length; i++)
+        {
+            readout[i] = BitConverter.Int64BitsToDouble(bits[i]);
+            if (!double.IsFinite(readout[i]) || (float)readout[i] != rounded[i])
+                ThrowHelper.InvalidData($"Readout weight {i}", readout[i], $"it must be finite and round to the stored float32 {rounded[i]:R}");
+        }
         var reservoir = new EchoStateReservoir(units, d, fb, options.LeakRate, win, w, bias, wfb, reached);
         return new EchoStateNetwork(options, reservoir, readout, rows);
     }

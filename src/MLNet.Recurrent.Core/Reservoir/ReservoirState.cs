@@ -1,3 +1,5 @@
+using MLNet.Recurrent.Core.Internals;
+
 namespace MLNet.Recurrent.Core.Reservoir;
 
 /// <summary>
@@ -31,6 +33,18 @@ public sealed class ReservoirState
 
     /// <summary>The number of steps taken since creation or <see cref="Reset"/>.</summary>
     public long Steps { get; internal set; }
+
+    /// <summary>
+    /// Teacher forcing: replaces the last output, so the next step feeds <paramref name="value"/> back (and a
+    /// free-running forecast starts from it) instead of what the readout computed.
+    /// </summary>
+    /// <param name="value">y, length K.</param>
+    public void SetLastOutput(ReadOnlySpan<double> value)
+    {
+        if (value.Length != Output.Length)
+            ThrowHelper.Argument(nameof(value), $"length {value.Length}", $"it must hold the {Output.Length} outputs");
+        value.CopyTo(Output);
+    }
 
     /// <summary>Returns to the zero state.</summary>
     public void Reset()
