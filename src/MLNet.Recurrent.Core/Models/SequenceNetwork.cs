@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Reservoir;
 using MLNet.Recurrent.Core.Training;
 
 namespace MLNet.Recurrent.Core.Models;
@@ -54,6 +55,8 @@ public sealed partial class SequenceNetwork : IDisposable
             Bidirectional = options.Bidirectional,
             Dropout = options.Dropout,
             LearnedInitialState = options.LearnedInitialState,
+            Initialization = options.Initialization,
+            EchoStateSpectralRadius = options.EchoStateSpectralRadius,
         }, Parameters, "rnn.");
         if (!options.PerStepOutput) _pooling = new SequencePooling(options.Pooling, options.Bidirectional);
         _outputDropout = new Dropout(options.Dropout, seed: 0);
@@ -84,7 +87,7 @@ public sealed partial class SequenceNetwork : IDisposable
 
     /// <summary>
     /// Seeds every weight and the dropout masks: normal embeddings, Glorot-uniform input weights and orthogonal
-    /// recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
+    /// (or, with <see cref="RecurrentInitialization.EchoState"/>, echo-state scaled) recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
     /// output layer's PyTorch default.
     /// </summary>
     public void Initialize(int seed, bool forgetGateBiasOne = true)
@@ -97,6 +100,8 @@ public sealed partial class SequenceNetwork : IDisposable
         {
             if (p.Name.StartsWith("rnn.weight_ih_", StringComparison.Ordinal) || p.Name.StartsWith("rnn.weight_vh_", StringComparison.Ordinal))
                 Initializers.GlorotUniform(p, random, blockRows: h);
+            else if (p.Name.StartsWith("rnn.weight_hh_", StringComparison.Ordinal) && Options.Initialization == RecurrentInitialization.EchoState)
+                EchoStateInitializer.Initialize(p, random, Options.EchoStateSpectralRadius, blockRows: h);
             else if (p.Name.StartsWith("rnn.weight_hh_", StringComparison.Ordinal))
                 Initializers.Orthogonal(p, random, blockRows: h);
         }
