@@ -16,11 +16,12 @@ namespace MLNet.Recurrent.EchoState;
 /// while the reservoir forgets its zero start.
 /// </summary>
 /// <remarks>
-/// The state runs along the rows, so the forecast column must be read at every row of a cursor, in order (as
-/// <c>CreateEnumerable</c>, <c>SaveAsBinary</c> and <c>Preview</c> do); a cursor that skips rows, or a split into parallel
-/// cursors, is refused with an exception rather than answered wrongly.
+/// The state runs along the rows, so <see cref="Transform"/> returns a view that is always read by one cursor in row
+/// order (ML.NET would otherwise split a row-to-row transform over parallel cursors), and the forecast column must be
+/// read at every row of a cursor (as <c>CreateEnumerable</c>, <c>SaveAsBinary</c> and <c>Preview</c> do); a getter that
+/// skips rows is refused with an exception rather than answered wrongly.
 /// </remarks>
-public sealed class EchoStateForecastTransformer : RecurrentTransformerBase, IRecurrentComponent<EchoStateForecastTransformer>
+public sealed class EchoStateForecastTransformer : RecurrentTransformerBase, ITransformer, IRecurrentComponent<EchoStateForecastTransformer>
 {
     internal const string LoaderSignature = "RecurrentEsnForecast";
 
@@ -53,6 +54,12 @@ public sealed class EchoStateForecastTransformer : RecurrentTransformerBase, IRe
 
     /// <summary>The spectral radius the reservoir reached.</summary>
     public double SpectralRadius => Forecaster.Network.SpectralRadius;
+
+    /// <summary>The forecasts of <paramref name="input"/>'s rows, read in order by one cursor from a fresh reservoir.</summary>
+    /// <param name="input">Rows in time order with the input column.</param>
+    public new IDataView Transform(IDataView input) => new SequentialDataView(base.Transform(input));
+
+    IDataView ITransformer.Transform(IDataView input) => Transform(input);
 
     static ModelVersion IRecurrentComponent<EchoStateForecastTransformer>.Version => s_version;
 
@@ -117,7 +124,7 @@ public sealed class EchoStateForecastTransformer : RecurrentTransformerBase, IRe
             string output = _owner.OutputColumnName;
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
             {
-                long position = input.Position;
+                long position = input.Position; 
                 if (position != last)
                 {
                     if (position != last + 1)
