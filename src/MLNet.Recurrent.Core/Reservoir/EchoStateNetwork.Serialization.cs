@@ -11,7 +11,7 @@ public sealed partial class EchoStateNetwork
     /// <summary>
     /// The network as a <see cref="ModelFile"/>: the options in the configuration, and the float32 tensors
     /// <c>reservoir.weight_ih</c> <c>[N, D]</c>, <c>reservoir.weight_hh</c> <c>[N, N]</c>, <c>reservoir.bias</c> <c>[N]</c>,
-    /// <c>reservoir.weight_fb</c> <c>[N, K]</c> (with feedback), and the readout <c>readout.weight</c> <c>[K, N + 1]</c>
+    /// <c>reservoir.weight_fb</c> <c>[N, K]</c> (with feedback), and the readout <c>readout.weight</c> <c>[K, F]</c>
     /// rounded to float32 (for other readers); the exact double readout is the configuration's int64 array
     /// <c>readout_weight_bits</c> (IEEE 754 bit patterns, row-major), so a loaded network predicts bit for bit as the saved one.
     /// </summary>
@@ -33,6 +33,7 @@ public sealed partial class EchoStateNetwork
         c.Set("leak_rate", Options.LeakRate);
         c.Set("ridge", Options.Ridge);
         c.Set("washout", Options.Washout);
+        c.Set("readout_includes_input", Options.ReadoutIncludesInput);
         c.Set("seed", Options.Seed);
         c.Set("training_rows", TrainingRows);
         int n = Reservoir.Size, d = InputSize, k = OutputSize;
@@ -47,7 +48,7 @@ public sealed partial class EchoStateNetwork
             rounded[i] = (float)_readout[i];
             bits[i] = BitConverter.DoubleToInt64Bits(_readout[i]);
         }
-        file.AddParameter(new NamedTensor("readout.weight", [k, n + 1], rounded));
+        file.AddParameter(new NamedTensor("readout.weight", [k, Options.ReadoutFeatures], rounded));
         c.Set("readout_weight_bits", bits);
         return file;
     }
@@ -96,6 +97,7 @@ public sealed partial class EchoStateNetwork
                 LeakRate = c.GetDouble("leak_rate"),
                 Ridge = c.GetDouble("ridge"),
                 Washout = c.GetInt32("washout"),
+                ReadoutIncludesInput = c.GetBoolean("readout_includes_input"),
                 Seed = c.GetInt32("seed"),
             };
             options.Validate();
@@ -114,9 +116,9 @@ public sealed partial class EchoStateNetwork
         float[] w = Tensor(file, "reservoir.weight_hh", [units, units]);
         float[] bias = Tensor(file, "reservoir.bias", [units]);
         float[] wfb = fb > 0 ? Tensor(file, "reservoir.weight_fb", [units, fb]) : [];
-        float[] rounded = Tensor(file, "readout.weight", [k, units + 1]);
+        float[] rounded = Tensor(file, "readout.weight", [k, options.ReadoutFeatures]);
         if (bits.Length != rounded.Length)
-            ThrowHelper.InvalidData("The length of \"readout_weight_bits\"", bits.Length, $"the readout [{k}, {units + 1}] has {rounded.Length} weights");
+            ThrowHelper.InvalidData("The length of \"readout_weight_bits\"", bits.Length, $"the readout [{k}, {options.ReadoutFeatures}] has {rounded.Length} weights");
         var readout = new double[bits.Length];
         for (int i = 0; i < readout.Length; i++)
         {

@@ -9,7 +9,7 @@ namespace MLNet.Recurrent.Core.Reservoir;
 /// Only the readout is learned, in one linear solve, so fitting takes one pass over the data.
 /// </summary>
 /// <remarks>
-/// <para>Dimension letters: T steps, D inputs, K outputs, N units, F = N + 1 readout features. Series are row-major
+/// <para>Dimension letters: T steps, D inputs, K outputs, N units, F readout features (<see cref="EchoStateNetworkOptions.ReadoutFeatures"/>: 1 + N, or 1 + D + N). Series are row-major
 /// <c>[T, D]</c> (inputs) and <c>[T, K]</c> (targets) arrays of double.</para>
 /// <para>The network is immutable and thread-safe; each pass keeps its own <see cref="ReservoirState"/>.
 /// A forecaster (<see cref="FitForecaster(EchoStateNetworkOptions, ReadOnlySpan{double}, CancellationToken)"/>) reads u[t] and
@@ -46,7 +46,10 @@ public sealed partial class EchoStateNetwork
     /// <summary>K: outputs per step.</summary>
     public int OutputSize => Options.OutputSize;
 
-    /// <summary>W_out, <c>[K, N + 1]</c> row-major: column 0 is the bias, column 1 + i weighs unit i.</summary>
+    /// <summary>
+    /// W_out, <c>[K, F]</c> row-major: column 0 is the bias, then (with <see cref="EchoStateNetworkOptions.ReadoutIncludesInput"/>)
+    /// D columns for the input, then one column per unit.
+    /// </summary>
     public ReadOnlySpan<double> ReadoutWeights => _readout;
 
     /// <summary>
@@ -71,7 +74,7 @@ public sealed partial class EchoStateNetwork
         RequireFinite(targets, options.OutputSize, nameof(targets));
         RequireLongerThanWashout(steps, options.Washout, nameof(inputs), 1);
         var reservoir = EchoStateReservoir.Create(options);
-        var accumulator = new RidgeAccumulator(options.ReservoirSize + 1, options.OutputSize);
+        var accumulator = new RidgeAccumulator(options.ReadoutFeatures, options.OutputSize);
         Collect(reservoir, options, accumulator, inputs, targets, steps, cancellationToken);
         return new EchoStateNetwork(options, reservoir, accumulator.Solve(options.Ridge), accumulator.Rows);
     }
@@ -113,7 +116,7 @@ public sealed partial class EchoStateNetwork
             RequireLongerThanWashout(steps, options.Washout, name, 2);
         }
         var reservoir = EchoStateReservoir.Create(options);
-        var accumulator = new RidgeAccumulator(options.ReservoirSize + 1, s);
+        var accumulator = new RidgeAccumulator(options.ReadoutFeatures, s);
         foreach (double[] one in series)
         {
             int steps = one.Length / s;
@@ -139,7 +142,7 @@ public sealed partial class EchoStateNetwork
         ThrowHelper.ThrowIfTooShort(input.Length, InputSize, nameof(input));
         ThrowHelper.ThrowIfTooShort(output.Length, OutputSize, nameof(output));
         Reservoir.Update(state.Values, input, state.Output, state.Scratch);
-        ReadOut(state.Values, output);
+        ReadOut(input, state.Values, output);
         output[..OutputSize].CopyTo(state.Output);
         state.Steps++;
     }
@@ -183,14 +186,15 @@ public sealed partial class EchoStateNetwork
         return result;
     }
 
-    private void ReadOut(ReadOnlySpan<double> x, Span<double> output)
+    private void ReadOut(ReadOnlySpan<double> u, ReadOnlySpan<double> x, Span<double> output)
     {
-        int f = Reservoir.Size + 1;
+        int f = Options.ReadoutFeatures, d = Options.ReadoutIncludesInput ? InputSize : 0;
         for (int k = 0; k < OutputSize; k++)
         {
             ReadOnlySpan<double> w = _readout.AsSpan(k * f, f);
             double sum = w[0];
-            for (int i = 0; i < x.Length; i++) sum += w[1 + i] * x[i];
+            for (int j = 0; j < d; j++) sum += w[1 + j] * u[j];
+            for (int i = 0; i < x.Length; i++) sum += w[1 + d + i] * x[i];
             output[k] = sum;
         }
     }
@@ -208,7 +212,8 @@ public sealed partial class EchoStateNetwork
     {
         int n = reservoir.Size, d = options.InputSize, k = options.OutputSize;
         var x = new double[n];
-        var z = new double[n + 1];
+        int du = options.ReadoutIncludesInput ? d : 0;
+        var z = new double[options.ReadoutFeatures];
         var scratch = new double[n];
         var noFeedback = new double[k];
         z[0] = 1;
@@ -218,7 +223,8 @@ public sealed partial class EchoStateNetwork
             ReadOnlySpan<double> feedback = t == 0 ? noFeedback : targets.Slice((t - 1) * k, k);
             reservoir.Update(x, inputs.Slice(t * d, d), feedback, scratch);
             if (t < options.Washout) continue;
-            x.CopyTo(z, 1);
+            inputs.Slice(t * d, du).CopyTo(z.AsSpan(1));
+            x.CopyTo(z, 1 + du);
             accumulator.Add(z, targets.Slice(t * k, k));
         }
     }

@@ -47,6 +47,16 @@ public sealed class EchoStateNetworkOptions
     /// <summary>The ridge penalty lambda of the readout, on every weight but the bias; finite, zero or positive.</summary>
     public double Ridge { get; init; } = 1e-6;
 
+    /// <summary>
+    /// Whether the readout also sees the current input: <c>y[t] = W_out [1; u[t]; x[t]]</c> (Jaeger's original ESN)
+    /// instead of <c>W_out [1; x[t]]</c> (ReservoirPy's default). A forecaster of a slowly moving series then reproduces
+    /// persistence exactly and the reservoir only has to learn the change.
+    /// </summary>
+    public bool ReadoutIncludesInput { get; init; }
+
+    /// <summary>F: the readout's features, 1 + N, or 1 + D + N when <see cref="ReadoutIncludesInput"/>.</summary>
+    public int ReadoutFeatures => 1 + (ReadoutIncludesInput ? InputSize : 0) + ReservoirSize;
+
     /// <summary>Steps at the start of each training series whose states are discarded (the reservoir forgets its zero start).</summary>
     public int Washout { get; init; }
 

@@ -8,18 +8,24 @@ namespace MLNet.Recurrent.Core.Reservoir;
 /// each series is standardized with the mean and standard deviation learned at fit (so tanh units see values near
 /// +-1 whatever the units), an <see cref="EchoStateNetwork"/> predicts the next standardized step, and forecasts come
 /// back on the series' own scales. One step ahead uses the true observations (teacher forced), further steps feed
-/// the forecasts back (free running).
+/// the forecasts back (free running). With differencing the network reads and predicts the change from one step to
+/// the next (standardized), and forecasts are the last observation plus the predicted changes: the right model for
+/// slowly drifting readings, where the level moves outside the range seen at fit.
 /// </summary>
 public sealed class ReservoirForecaster
 {
     private readonly double[] _mean, _scale; // [S], float32 values (saved exactly)
 
-    private ReservoirForecaster(EchoStateNetwork network, double[] mean, double[] scale)
+    private ReservoirForecaster(EchoStateNetwork network, double[] mean, double[] scale, bool differencing)
     {
         Network = network;
         _mean = mean;
         _scale = scale;
+        Differencing = differencing;
     }
+
+    /// <summary>Whether the network models the step-to-step changes rather than the values.</summary>
+    public bool Differencing { get; }
 
     /// <summary>The network on standardized values (D = K = S).</summary>
     public EchoStateNetwork Network { get; }
@@ -40,14 +46,27 @@ public sealed class ReservoirForecaster
     /// <param name="options">The network; <c>InputSize</c> and <c>OutputSize</c> must be S.</param>
     /// <param name="series">The stretches.</param>
     /// <param name="standardize">Whether to standardize each series (mean and standard deviation over all stretches).</param>
+    /// <param name="differencing">Whether to model the changes y[t] - y[t-1] (each stretch then needs one step more).</param>
     /// <param name="cancellationToken">Stops the pass.</param>
     public static ReservoirForecaster Fit(EchoStateNetworkOptions options, IReadOnlyList<double[]> series, bool standardize = true,
-        CancellationToken cancellationToken = default)
+        bool differencing = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(series);
         options.Validate();
         int s = options.InputSize;
+        if (differencing)
+        {
+            var changes = new List<double[]>(series.Count);
+            foreach (double[] one in series)
+            {
+                ArgumentNullException.ThrowIfNull(one, nameof(series));
+                var d = new double[Math.Max(0, one.Length - s)];
+                for (int i = 0; i < d.Length; i++) d[i] = one[i + s] - one[i];
+                changes.Add(d);
+            }
+            series = changes;
+        }
         var mean = new double[s];
         var scale = new double[s];
         scale.AsSpan().Fill(1);
@@ -83,7 +102,7 @@ public sealed class ReservoirForecaster
         }
         // NaN and length checks happen here, with the same messages as the network's own.
         var network = EchoStateNetwork.FitForecaster(options, standardized, cancellationToken);
-        return new ReservoirForecaster(network, mean, scale);
+        return new ReservoirForecaster(network, mean, scale, differencing);
     }
 
     /// <summary>A zero state.</summary>
@@ -96,11 +115,19 @@ public sealed class ReservoirForecaster
     {
         int s = SeriesCount;
         if (values.Length != s) ThrowHelper.Argument(nameof(values), $"length {values.Length}", $"it must hold the {s} series' values of one step");
-        Span<double> input = stackalloc double[s];
         for (int j = 0; j < s; j++)
-        {
             if (!double.IsFinite(values[j])) ThrowHelper.Argument(nameof(values), values[j], $"series {j} at step {state.Steps}: every value must be finite");
-            input[j] = (values[j] - _mean[j]) / _scale[j];
+        Span<double> input = stackalloc double[s];
+        if (Differencing)
+        {
+            double[]? last = state.LastObservation;
+            state.LastObservation = values.ToArray();
+            if (last is null) return; // the first observation only sets the level
+            for (int j = 0; j < s; j++) input[j] = (values[j] - last[j] - _mean[j]) / _scale[j];
+        }
+        else
+        {
+            for (int j = 0; j < s; j++) input[j] = (values[j] - _mean[j]) / _scale[j];
         }
         Span<double> output = stackalloc double[s];
         Network.Step(state, input, output);
@@ -115,10 +142,23 @@ public sealed class ReservoirForecaster
     /// <param name="destination">At least h * S values.</param>
     public void Forecast(ReservoirState state, int horizon, Span<double> destination)
     {
+        ArgumentNullException.ThrowIfNull(state);
+        int s = SeriesCount;
+        if (Differencing && state.Steps == 0)
+        {
+            // One observation gives a level but no change yet: the forecast is that level.
+            if (state.LastObservation is null) ThrowHelper.Argument(nameof(state), "a state with no observations", "observe at least one step first");
+            ThrowHelper.ThrowIfTooShort(destination.Length, (long)horizon * s, nameof(destination));
+            for (int i = 0; i < horizon * s; i++) destination[i] = state.LastObservation[i % s];
+            return;
+        }
         double[] standardized = Network.Forecast(state, horizon);
         ThrowHelper.ThrowIfTooShort(destination.Length, standardized.Length, nameof(destination));
-        int s = SeriesCount;
-        for (int i = 0; i < standardized.Length; i++) destination[i] = standardized[i] * _scale[i % s] + _mean[i % s];
+        for (int i = 0; i < standardized.Length; i++)
+        {
+            double value = standardized[i] * _scale[i % s] + _mean[i % s];
+            destination[i] = Differencing ? value + (i < s ? state.LastObservation![i] : destination[i - s]) : value;
+        }
     }
 
     /// <summary>The next <paramref name="horizon"/> steps, <c>[h, S]</c> row-major, raw scale.</summary>
@@ -139,6 +179,7 @@ public sealed class ReservoirForecaster
         ModelFile file = Network.ToModelFile();
         file.Configuration.Set("series_mean", _mean.Select(v => (float)v).ToArray());
         file.Configuration.Set("series_scale", _scale.Select(v => (float)v).ToArray());
+        file.Configuration.Set("differencing", Differencing);
         file.Write(stream);
     }
 
@@ -150,8 +191,10 @@ public sealed class ReservoirForecaster
         ModelFile file = ModelFile.Read(stream);
         var network = EchoStateNetwork.FromModelFile(file);
         float[] mean, scale;
+        bool differencing;
         try
         {
+            differencing = file.Configuration.GetBoolean("differencing");
             mean = file.Configuration.GetSingleArray("series_mean");
             scale = file.Configuration.GetSingleArray("series_scale");
         }
@@ -166,6 +209,6 @@ public sealed class ReservoirForecaster
             if (!float.IsFinite(v)) ThrowHelper.InvalidData("A series mean", v, "it must be finite");
         foreach (float v in scale)
             if (!(v > 0) || !float.IsFinite(v)) ThrowHelper.InvalidData("A series scale", v, "it must be finite and positive");
-        return new ReservoirForecaster(network, mean.Select(v => (double)v).ToArray(), scale.Select(v => (double)v).ToArray());
+        return new ReservoirForecaster(network, mean.Select(v => (double)v).ToArray(), scale.Select(v => (double)v).ToArray(), differencing);
     }
 }

@@ -25,6 +25,9 @@ public sealed class ReservoirState
     /// <summary>Workspace of one step, length N.</summary>
     internal double[] Scratch { get; }
 
+    /// <summary>The last raw observation, for a <see cref="ReservoirForecaster"/> that models differences; null before the first.</summary>
+    internal double[]? LastObservation { get; set; }
+
     /// <summary>The reservoir activations x, length N.</summary>
     public ReadOnlySpan<double> Activations => Values;
 
@@ -52,12 +55,13 @@ public sealed class ReservoirState
         Array.Clear(Values);
         Array.Clear(Output);
         Steps = 0;
+        LastObservation = null;
     }
 
     /// <summary>An independent copy (to forecast from a state without disturbing it).</summary>
     public ReservoirState Clone()
     {
-        var copy = new ReservoirState(Values.Length, Output.Length) { Steps = Steps };
+        var copy = new ReservoirState(Values.Length, Output.Length) { Steps = Steps, LastObservation = (double[]?)LastObservation?.Clone() };
         Values.CopyTo(copy.Values, 0);
         Output.CopyTo(copy.Output, 0);
         return copy;

@@ -41,6 +41,12 @@ public sealed partial class EchoStateForecaster
         /// <summary>Biases +-1.</summary>
         public const double BiasScaling = 1;
 
+        /// <summary>The readout sees the current values as well as the reservoir (persistence is one weight away).</summary>
+        public const bool ReadoutIncludesInput = true;
+
+        /// <summary>The values themselves are modelled, not their changes.</summary>
+        public const bool Differencing = false;
+
         /// <summary>Each series standardized to mean 0, standard deviation 1 before the reservoir reads it.</summary>
         public const bool Standardize = true;
     }
@@ -94,6 +100,15 @@ public sealed partial class EchoStateForecaster
 
         /// <summary>The magnitude of the output-feedback weights; 0 for none.</summary>
         public double FeedbackScaling { get; set; }
+
+        /// <summary>Whether the readout also sees the current values: <c>y = W_out [1; u; x]</c> rather than <c>W_out [1; x]</c>.</summary>
+        public bool ReadoutIncludesInput { get; set; } = Defaults.ReadoutIncludesInput;
+
+        /// <summary>
+        /// Whether the network models the step-to-step changes (forecasts are the last value plus predicted changes):
+        /// better for slowly drifting readings whose level leaves the range seen at fit.
+        /// </summary>
+        public bool Differencing { get; set; } = Defaults.Differencing;
 
         /// <summary>Whether each series is standardized (mean and standard deviation learned at fit) before the reservoir reads it.</summary>
         public bool Standardize { get; set; } = Defaults.Standardize;

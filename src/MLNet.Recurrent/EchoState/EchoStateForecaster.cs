@@ -46,14 +46,15 @@ public sealed partial class EchoStateForecaster : RecurrentEstimatorBase<EchoSta
         int s = column.Type is VectorDataViewType v ? v.Size : 1;
         double[] series = SeriesColumnReader.ReadAll(input, column, session);
         int steps = series.Length / s;
-        if (steps < _options.Washout + 2)
+        int needed = _options.Washout + (_options.Differencing ? 3 : 2);
+        if (steps < needed)
             ThrowHelper.OutOfRange(nameof(Options.Washout), _options.Washout,
-                $"column '{column.Name}' has {steps} rows; {Name} needs at least washout + 2 rows ({_options.Washout + 2}) to learn from");
+                $"column '{column.Name}' has {steps} rows; {Name} needs at least washout + {needed - _options.Washout} rows ({needed}) to learn from");
         int seed = _options.Seed ?? session.NextSeed();
         ReservoirForecaster forecaster;
         try
         {
-            forecaster = ReservoirForecaster.Fit(NetworkOptions(s, seed), [series], _options.Standardize, session.CancellationToken);
+            forecaster = ReservoirForecaster.Fit(NetworkOptions(s, seed), [series], _options.Standardize, _options.Differencing, session.CancellationToken);
         }
         catch (ArgumentException e) when (e.ParamName is "series")
         {
@@ -78,6 +79,7 @@ public sealed partial class EchoStateForecaster : RecurrentEstimatorBase<EchoSta
         InputScaling = _options.InputScaling,
         BiasScaling = _options.BiasScaling,
         FeedbackScaling = _options.FeedbackScaling,
+        ReadoutIncludesInput = _options.ReadoutIncludesInput,
         Seed = seed,
     };
 }
