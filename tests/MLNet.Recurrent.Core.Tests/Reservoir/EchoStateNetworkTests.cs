@@ -176,6 +176,7 @@ public sealed class EchoStateNetworkTests(ITestOutputHelper output)
             else if (file.Configuration.KindOf(key) == ConfigurationValueKind.Int32) broken.Configuration.Set(key, file.Configuration.GetInt32(key));
             else if (file.Configuration.KindOf(key) == ConfigurationValueKind.Int64) broken.Configuration.Set(key, file.Configuration.GetInt64(key));
             else if (file.Configuration.KindOf(key) == ConfigurationValueKind.Int64Array) broken.Configuration.Set(key, file.Configuration.GetInt64Array(key));
+            else if (file.Configuration.KindOf(key) == ConfigurationValueKind.Boolean) broken.Configuration.Set(key, file.Configuration.GetBoolean(key));
             else broken.Configuration.Set(key, file.Configuration.GetString(key));
         foreach (var p in file.Parameters) broken.AddParameter(p);
         var e = Assert.Throws<InvalidDataException>(() => EchoStateNetwork.FromModelFile(broken));
