@@ -19,7 +19,8 @@ namespace MLNet.Recurrent.EchoState;
 /// The state runs along the rows, so <see cref="Transform"/> returns a view that is always read by one cursor in row
 /// order (ML.NET would otherwise split a row-to-row transform over parallel cursors), and the forecast column must be
 /// read at every row of a cursor (as <c>CreateEnumerable</c>, <c>SaveAsBinary</c> and <c>Preview</c> do); a getter that
-/// skips rows is refused with an exception rather than answered wrongly.
+/// skips rows is refused with an exception rather than answered wrongly. A <c>PredictionEngine</c> is one such stream:
+/// each <c>Predict</c> reads the next step and returns the forecasts after it (one engine per series).
 /// </remarks>
 public sealed class EchoStateForecastTransformer : RecurrentTransformerBase, ITransformer, IRecurrentComponent<EchoStateForecastTransformer>
 {

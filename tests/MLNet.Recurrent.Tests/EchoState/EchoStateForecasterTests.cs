@@ -182,6 +182,23 @@ public sealed class EchoStateForecasterTests(ITestOutputHelper output)
         Assert.StartsWith("Column 'Forecast', row 2: the forecast was asked after row 0", e.Message);
     }
 
+    [Fact]
+    public void A_prediction_engine_carries_the_reservoir_from_one_Predict_to_the_next()
+    {
+        var ml = new MLContext(seed: 1);
+        double[] series = MackeyGlass.Generate(400);
+        var model = ml.Transforms.Recurrent.EchoStateForecaster(Options(horizon: 3)).Fit(MackeyGlassView(ml, 400));
+        var engine = ml.Model.CreatePredictionEngine<Step, ForecastRow>(model);
+        var direct = model.Forecaster;
+        var state = direct.CreateState();
+        for (int t = 0; t < 150; t++)
+        {
+            float[] predicted = engine.Predict(new Step { Value = (float)series[t] }).Forecast;
+            direct.Observe(state, [(float)series[t]]);
+            Assert.Equal(direct.Forecast(state, 3).Select(v => (float)v).ToArray(), predicted);
+        }
+    }
+
     private sealed class ForecastRow
     {
         public float[] Forecast { get; set; } = [];
