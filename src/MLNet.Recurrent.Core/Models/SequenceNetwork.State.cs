@@ -1,6 +1,5 @@
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers;
-using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Parameters;
 namespace MLNet.Recurrent.Core.Models;
 

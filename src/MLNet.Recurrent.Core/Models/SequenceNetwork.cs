@@ -2,6 +2,7 @@ using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Parameters;
+using MLNet.Recurrent.Core.Reservoir;
 
 namespace MLNet.Recurrent.Core.Models;
 
@@ -55,6 +56,8 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
             Bidirectional = options.Bidirectional,
             Dropout = options.Dropout,
             LearnedInitialState = options.LearnedInitialState,
+            Initialization = options.Initialization,
+            EchoStateSpectralRadius = options.EchoStateSpectralRadius,
         }, Parameters, "rnn.");
         if (!options.PerStepOutput) _pooling = new SequencePooling(options.Pooling, options.Bidirectional);
         _outputDropout = new Dropout(options.Dropout, seed: 0);
@@ -85,7 +88,7 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
 
     /// <summary>
     /// Seeds every weight and the dropout masks: normal embeddings, Glorot-uniform input weights and orthogonal
-    /// recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
+    /// (or, with <see cref="RecurrentInitialization.EchoState"/>, echo-state scaled) recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
     /// output layer's PyTorch default.
     /// </summary>
     public void Initialize(int seed, bool forgetGateBiasOne = true)
@@ -98,6 +101,8 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         {
             if (p.Name.StartsWith("rnn.weight_ih_", StringComparison.Ordinal) || p.Name.StartsWith("rnn.weight_vh_", StringComparison.Ordinal))
                 Initializers.GlorotUniform(p, random, blockRows: h);
+            else if (p.Name.StartsWith("rnn.weight_hh_", StringComparison.Ordinal) && Options.Initialization == RecurrentInitialization.EchoState)
+                EchoStateInitializer.Initialize(p, random, Options.EchoStateSpectralRadius, blockRows: h);
             else if (p.Name.StartsWith("rnn.weight_hh_", StringComparison.Ordinal))
                 Initializers.Orthogonal(p, random, blockRows: h);
         }

@@ -1,6 +1,7 @@
 using MLNet.Recurrent.Core.Tests.TestSupport;
 using Xunit.Abstractions;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Numerics;
 
