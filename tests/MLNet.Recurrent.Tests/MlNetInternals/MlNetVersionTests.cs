@@ -12,7 +12,7 @@ namespace MLNet.Recurrent.Tests.MlNetInternals;
 public sealed class MlNetVersionTests(ITestOutputHelper output)
 {
     [Fact]
-    public void RunsWithTheMlNetVersionTheBuildAskedFor()
+    public void Runs_with_the_MlNet_version_the_build_asked_for()
     {
         string asked = typeof(MlNetVersionTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "MLNetVersion").Value!;

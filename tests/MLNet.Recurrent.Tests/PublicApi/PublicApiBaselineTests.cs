@@ -18,7 +18,7 @@ public sealed class PublicApiBaselineTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Assemblies))]
-    public void PublicApiMatchesTheCheckedInBaseline(string assemblyName)
+    public void Public_api_matches_the_checked_in_baseline(string assemblyName)
     {
         Assembly assembly = Assembly.Load(new AssemblyName(assemblyName));
         string actual = Normalize(assembly.GeneratePublicApi(new ApiGeneratorOptions { IncludeAssemblyAttributes = false }));
