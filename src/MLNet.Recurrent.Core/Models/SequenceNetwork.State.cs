@@ -8,7 +8,7 @@ public sealed partial class SequenceNetwork
     /// <summary>
     /// A lean step-at-a-time path for generation over <paramref name="batch"/> rows (one token per row in, logits out,
     /// state carried), with the weights pre-packed now; see <see cref="SequenceNetworkStream"/>. Independent of
-    /// <see cref="CarryState"/> and of any forward pass.
+    /// any forward pass.
     /// </summary>
     /// <param name="batch">B: rows stepped together; must be positive.</param>
     /// <exception cref="InvalidOperationException">The network does not read token ids, predict every step, or is bidirectional.</exception>
@@ -20,31 +20,25 @@ public sealed partial class SequenceNetwork
         return new SequenceNetworkStream(_embedding, _rnn, _output, batch);
     }
 
-    /// <summary>Copies the carried state into <paramref name="into"/> (or a new snapshot) and returns it.</summary>
-    public CarriedState SaveCarriedState(CarriedState? into = null)
+    /// <summary>
+    /// Copies the final state of the last forward pass ([L * dirs, B, H] hidden, and cell for an LSTM) into
+    /// <paramref name="into"/> (or a new snapshot) and returns it: set it as the next chunk's
+    /// <see cref="SequenceBatch.InitialState"/> to carry the state across chunks of the same streams.
+    /// </summary>
+    public CarriedState SaveFinalState(CarriedState? into = null)
     {
+        if (_lastBatch is null) Internals.ThrowHelper.InvalidOperation("SaveFinalState was called before any forward pass.");
         into ??= new CarriedState();
-        into.HasState = _hasCarriedState;
-        if (_hasCarriedState)
+        into.HasState = true;
+        into.Hidden.Resize(_finalHidden.Shape);
+        _finalHidden.Span.CopyTo(into.Hidden.Span);
+        if (Options.Cell == CellType.Lstm)
         {
-            into.Hidden.Resize(_carriedHidden.Shape);
-            _carriedHidden.Span.CopyTo(into.Hidden.Span);
-            into.Cell.Resize(_carriedCell.Shape);
-            _carriedCell.Span.CopyTo(into.Cell.Span);
+            into.Cell.Resize(_finalCell.Shape);
+            _finalCell.Span.CopyTo(into.Cell.Span);
         }
+        else into.Cell.Resize(0);
         return into;
-    }
-
-    /// <summary>Makes <paramref name="state"/> the state the next forward pass starts from.</summary>
-    public void RestoreCarriedState(CarriedState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        _hasCarriedState = state.HasState;
-        if (!state.HasState) return;
-        _carriedHidden.Resize(state.Hidden.Shape);
-        state.Hidden.Span.CopyTo(_carriedHidden.Span);
-        _carriedCell.Resize(state.Cell.Shape);
-        state.Cell.Span.CopyTo(_carriedCell.Span);
     }
 
     /// <summary>The states of every dropout mask generator (between layers, then before the output), for a training checkpoint.</summary>

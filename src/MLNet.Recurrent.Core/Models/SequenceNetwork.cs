@@ -29,15 +29,12 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     private readonly Tensor _logits = new(0);         // [N, K]
     private readonly Tensor _finalHidden = new(0);    // [L * dirs, B, H]
     private readonly Tensor _finalCell = new(0);      // [L * dirs, B, H]
-    private readonly Tensor _carriedHidden = new(0);  // [L * dirs, B, H]
-    private readonly Tensor _carriedCell = new(0);    // [L * dirs, B, H]
     private readonly Tensor _dLogits = new(0);
     private readonly Tensor _dHeadInput = new(0);
     private readonly Tensor _dPooled = new(0);
     private readonly Tensor _dRnnOutput = new(0);
     private readonly Tensor _dEmbedded = new(0);
     private SequenceBatch? _lastBatch;
-    private bool _hasCarriedState;
 
     /// <summary>Builds the network and registers its parameters (all zero until <see cref="Initialize"/>).</summary>
     public SequenceNetwork(SequenceNetworkOptions options)
@@ -78,15 +75,6 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     public RecurrentLayer Recurrent => _rnn;
 
     /// <summary>
-    /// Whether each <see cref="Forward"/> starts from the previous call's final state (truncated BPTT over one long
-    /// stream: the state is carried, its gradient is not). Call <see cref="ResetState"/> to start afresh.
-    /// </summary>
-    public bool CarryState { get; set; }
-
-    /// <summary>Forgets the carried state: the next forward starts from the initial state.</summary>
-    public void ResetState() => _hasCarriedState = false;
-
-    /// <summary>
     /// Seeds every weight and the dropout masks: normal embeddings, Glorot-uniform input weights and orthogonal
     /// (or, with <see cref="RecurrentInitialization.EchoState"/>, echo-state scaled) recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
     /// output layer's PyTorch default.
@@ -124,7 +112,7 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     public void Dispose()
     {
         foreach (var t in (Tensor[])[_embedded, _rnnOutput, _pooled, _headInput, _logits, _finalHidden, _finalCell,
-                     _carriedHidden, _carriedCell, _dLogits, _dHeadInput, _dPooled, _dRnnOutput, _dEmbedded])
+                     _dLogits, _dHeadInput, _dPooled, _dRnnOutput, _dEmbedded])
             t.Dispose();
         _loss.Dispose();
     }

@@ -62,7 +62,6 @@ public sealed class SequenceTrainer
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Count == 0) Internals.ThrowHelper.Argument(nameof(data), "0 sequences", "training needs at least one sequence");
-        _network.CarryState = false;
         var plan = new EpochPlan<SequenceBatch>(nameof(SequenceTrainer), _network, new SequenceBatchSource(_network, data), _batch, _options.Epochs, _options);
         var loop = new TrainingLoop<SequenceBatch>(_network, plan, _options) { OnCheckpoint = OnCheckpoint };
         return loop.Run(resume, progress, cancellation);
