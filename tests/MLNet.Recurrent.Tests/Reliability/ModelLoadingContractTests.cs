@@ -115,3 +115,48 @@ public sealed class ModelLoadingContractTests(SavedTokenClassifier saved) : ICla
         Assert.True(allocated < 64 << 20, $"loading allocated {allocated:N0} bytes"); // the 2 GiB buffer was never asked for
     }
 }
+
+/// <summary>The same contract for the character language model's loader.</summary>
+public sealed class CharLanguageModelLoadingContractTests
+{
+    private sealed class TextRow
+    {
+        public string Text { get; set; } = "";
+    }
+
+    private static byte[] SavedModel()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView train = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 40).Select(i => new TextRow { Text = $"the cat sat on mat {i % 7}." }));
+        var model = ml.Transforms.Recurrent.CharLanguageModel("Text", new LanguageModel.CharLanguageModelTrainer.Options
+        {
+            HiddenSize = 8, Layers = 1, EmbeddingSize = 4, Steps = 2, BatchSize = 2, SequenceLength = 8, EvaluateEvery = 2, Seed = 1,
+        }).Fit(train);
+        return CraftedModels.Save(ml, model, train.Schema);
+    }
+
+    private static InvalidDataException LoadFails(byte[] zip)
+    {
+        Exception e = Assert.ThrowsAny<Exception>(() => CraftedModels.Load(zip));
+        while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+        return Assert.IsType<InvalidDataException>(e);
+    }
+
+    [Fact]
+    public void Length_prefix_beyond_the_bytes_left_NaN_weight_and_missing_entry_each_raise_InvalidDataException_naming_it()
+    {
+        byte[] zip = SavedModel();
+        Assert.NotNull(CraftedModels.Load(zip));
+
+        byte[] longPrefix = CraftedModels.EditEntry(zip, (bytes, at) => BitConverter.TryWriteBytes(bytes.AsSpan(at - 4), int.MaxValue));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Contains("the length of its model was 2147483647 bytes", LoadFails(longPrefix).Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20);
+
+        byte[] nan = CraftedModels.EditModelFile(zip, file => file.Parameters[0].Data[0] = float.NaN);
+        Assert.Contains("was NaN; every stored weight must be a finite number", LoadFails(nan).Message);
+
+        byte[] missing = CraftedModels.ReplaceText(zip, "charlm.unknownId", "charlm.unknownIx");
+        Assert.Contains("charlm.unknownId", LoadFails(missing).Message);
+    }
+}
