@@ -160,3 +160,40 @@ public sealed class CharLanguageModelLoadingContractTests
         Assert.Contains("charlm.unknownId", LoadFails(missing).Message);
     }
 }
+
+/// <summary>
+/// Seeded mutations of the classifier's engine model file inside the zip (checksum repaired so they reach the parser):
+/// <c>Model.Load</c> either succeeds or raises the contract's <see cref="InvalidDataException"/>, within an allocation bound.
+/// </summary>
+public sealed class ModelZipMutationTests(SavedTokenClassifier saved) : IClassFixture<SavedTokenClassifier>
+{
+    [Fact]
+    public void Every_seeded_mutation_of_the_classifier_loads_or_raises_InvalidDataException_within_the_allocation_bound()
+    {
+        var random = new Random(14);
+        int rejected = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] zip = CraftedModels.EditModelBytes(saved.Zip, file =>
+            {
+                int at = random.Next(20, file.Length - 8);
+                if (random.Next(2) == 0) file[at] ^= (byte)(1 << random.Next(8));
+                else BitConverter.TryWriteBytes(file[at..], random.Next(3) switch { 0 => -1, 1 => int.MaxValue, _ => 1 << 30 });
+            });
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                CraftedModels.Load(zip);
+            }
+            catch (Exception e)
+            {
+                while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+                Assert.True(e is InvalidDataException, $"Mutation {i} raised {e.GetType().Name}: {e.Message}");
+                rejected++;
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < 64 << 20, $"Mutation {i} allocated {allocated:N0} bytes");
+        }
+        Assert.True(rejected > 30, $"only {rejected} of 300 rejected");
+    }
+}
