@@ -60,7 +60,7 @@ public sealed partial class SequenceNetwork
             };
             options.Validate();
         }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidCastException)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidCastException or InvalidOperationException)
         {
             throw new InvalidDataException($"The model file does not describe a sequence network: {e.Message}", e);
         }
