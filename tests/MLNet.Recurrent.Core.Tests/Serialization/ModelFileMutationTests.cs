@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
+using MLNet.Recurrent.Core.Reservoir;
 using MLNet.Recurrent.Core.Serialization;
 using MLNet.Recurrent.Core.Serialization.Internals;
 using Xunit.Abstractions;
@@ -16,6 +17,22 @@ public sealed class ModelFileMutationTests(ITestOutputHelper output)
 {
     private const int Mutations = 10_000;
     private const long AllocationBound = 64L << 20;
+
+    private static (byte[] Original, Action<Stream> Read) Reader(string kind) => kind switch
+    {
+        "sequence network" => (Original(), s => SequenceNetwork.ReadFrom(ModelFile.Read(s))),
+        "echo state network" => (EchoState(), s => EchoStateNetwork.Load(s)),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static byte[] EchoState()
+    {
+        var options = new EchoStateNetworkOptions { ReservoirSize = 20, SpectralRadius = 0.9, LeakRate = 0.4, Ridge = 1e-6, Washout = 20, Seed = 4 };
+        var esn = EchoStateNetwork.FitForecaster(options, MackeyGlass.Generate(200));
+        using var stream = new MemoryStream();
+        esn.Save(stream);
+        return stream.ToArray();
+    }
 
     private static byte[] Original()
     {
@@ -60,10 +77,12 @@ public sealed class ModelFileMutationTests(ITestOutputHelper output)
         return bytes;
     }
 
-    [Fact]
-    public void Every_seeded_mutation_of_a_network_file_loads_or_raises_InvalidDataException_within_the_allocation_bound()
+    [Theory]
+    [InlineData("sequence network")]
+    [InlineData("echo state network")]
+    public void Every_seeded_mutation_of_a_network_file_loads_or_raises_InvalidDataException_within_the_allocation_bound(string kind)
     {
-        byte[] original = Original();
+        var (original, read) = Reader(kind);
         var random = new Random(14);
         int loaded = 0, rejected = 0;
         long worst = 0;
@@ -74,7 +93,7 @@ public sealed class ModelFileMutationTests(ITestOutputHelper output)
             try
             {
                 using var stream = new MemoryStream(mutant, writable: false);
-                SequenceNetwork.ReadFrom(ModelFile.Read(stream));
+                read(stream);
                 loaded++;
             }
             catch (InvalidDataException)
@@ -89,7 +108,7 @@ public sealed class ModelFileMutationTests(ITestOutputHelper output)
             worst = Math.Max(worst, allocated);
             Assert.True(allocated < AllocationBound, $"Mutation {i} allocated {allocated:N0} bytes (file: {mutant.Length:N0})");
         }
-        output.WriteLine($"{Mutations} mutations of a {original.Length:N0}-byte file: {loaded} loaded, {rejected} rejected; most allocated by one: {worst:N0} bytes");
+        output.WriteLine($"{kind}: {Mutations} mutations of a {original.Length:N0}-byte file: {loaded} loaded, {rejected} rejected; most allocated by one: {worst:N0} bytes");
         Assert.True(rejected > Mutations / 4, $"only {rejected} rejected: the mutations do not reach the checks");
     }
 }
