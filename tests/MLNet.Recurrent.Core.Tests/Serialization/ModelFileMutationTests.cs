@@ -22,8 +22,31 @@ public sealed class ModelFileMutationTests(ITestOutputHelper output)
     {
         "sequence network" => (Original(), s => SequenceNetwork.ReadFrom(ModelFile.Read(s))),
         "echo state network" => (EchoState(), s => EchoStateNetwork.Load(s)),
+        "reservoir classifier" => (Saved(Classifier().Save), s => ReservoirClassifier.Load(s)),
+        "reservoir forecaster" => (Saved(Forecaster().Save), s => ReservoirForecaster.Load(s)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    private static byte[] Saved(Action<Stream> save)
+    {
+        using var stream = new MemoryStream();
+        save(stream);
+        return stream.ToArray();
+    }
+
+    private static ReservoirClassifier Classifier()
+    {
+        var random = new Random(3);
+        var sequences = Enumerable.Range(0, 12).Select(i => Enumerable.Range(0, 10).Select(_ => random.NextDouble() + i % 3).ToArray()).ToList();
+        var options = new EchoStateNetworkOptions { InputSize = 2, OutputSize = 3, ReservoirSize = 12, SpectralRadius = 0.9, Washout = 0, Seed = 4 };
+        return ReservoirClassifier.Fit(options, sequences, Enumerable.Range(0, 12).Select(i => i % 3).ToList());
+    }
+
+    private static ReservoirForecaster Forecaster()
+    {
+        var options = new EchoStateNetworkOptions { ReservoirSize = 12, SpectralRadius = 0.9, LeakRate = 0.4, Washout = 10, Seed = 4 };
+        return ReservoirForecaster.Fit(options, [MackeyGlass.Generate(120)]);
+    }
 
     private static byte[] EchoState()
     {
@@ -80,6 +103,8 @@ public sealed class ModelFileMutationTests(ITestOutputHelper output)
     [Theory]
     [InlineData("sequence network")]
     [InlineData("echo state network")]
+    [InlineData("reservoir classifier")]
+    [InlineData("reservoir forecaster")]
     public void Every_seeded_mutation_of_a_network_file_loads_or_raises_InvalidDataException_within_the_allocation_bound(string kind)
     {
         var (original, read) = Reader(kind);
