@@ -3,10 +3,27 @@
 // the result as a binary data view. With a prompt and a seed, a character language model in the chain also
 // generates 100 characters (temperature 1) and writes them, UTF-8, to <output.idv>.txt.
 // Exit code 0 on success; the exception on stderr otherwise.
+// Usage: MLNet.Recurrent.ModelLoadProbe --save-checkpoints <path>
+// Saves checkpoints 1, 2, 3, ... (configuration "n" = i, 2M weights all equal to i) to <path> until killed,
+// printing "saved i" after each: the atomic-save test kills it at random points.
 using System.Globalization;
 using Microsoft.ML;
 using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.Core.Decoding;
+
+if (args is ["--save-checkpoints", string checkpointPath])
+{
+    for (int i = 1; ; i++)
+    {
+        var file = new MLNet.Recurrent.Core.Serialization.ModelFile();
+        file.Configuration.Set("n", i);
+        var weights = new float[2_000_000];
+        Array.Fill(weights, i);
+        file.AddParameter(new MLNet.Recurrent.Core.Serialization.NamedTensor("w", [weights.Length], weights));
+        file.Save(checkpointPath);
+        Console.WriteLine($"saved {i}");
+    }
+}
 
 if (args.Length is not (3 or 5))
 {

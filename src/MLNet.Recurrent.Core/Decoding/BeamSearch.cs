@@ -28,6 +28,9 @@ public static class BeamSearch
         if (prompt.IsEmpty) ThrowHelper.Argument(nameof(prompt), "empty", "it must hold at least one token (a start symbol if there is no text)");
 
         int v = decoder.VocabularySize, groups = options.Groups, perGroup = options.BeamWidth / groups;
+        if ((long)options.BeamWidth * v > BeamSearchOptions.MaxBeamLogits)
+            ThrowHelper.OutOfRange(nameof(options.BeamWidth), options.BeamWidth,
+                $"'BeamWidth' times the vocabulary ({v}) must be at most {BeamSearchOptions.MaxBeamLogits} logits per step");
         var logits = new float[options.BeamWidth * v];
         decoder.Reset(1);
         for (int i = 0; i < prompt.Length; i++) decoder.Step(prompt.Slice(i, 1), logits.AsSpan(0, v));

@@ -5,7 +5,10 @@ namespace MLNet.Recurrent.Core.Decoding;
 /// <summary>Options of <see cref="BeamSearch"/>.</summary>
 public sealed class BeamSearchOptions
 {
-    /// <summary>W: hypotheses kept at every step, across all groups. Must be positive and divisible by <see cref="Groups"/>.</summary>
+    /// <summary>
+    /// W: hypotheses kept at every step, across all groups. Must be positive, at most 10,000, divisible by
+    /// <see cref="Groups"/>, and W times the vocabulary at most 33,554,432 (2^25 logits, 128 MB, per step).
+    /// </summary>
     public int BeamWidth { get; init; } = 5;
 
     /// <summary>The most tokens generated after the prompt.</summary>
@@ -32,10 +35,16 @@ public sealed class BeamSearchOptions
     /// <summary>A token that ends a hypothesis (not counted in its length), or -1 for none.</summary>
     public int EndToken { get; init; } = -1;
 
+    internal const int MaxBeamWidth = 10_000;
+
+    /// <summary>The most logits one step may hold, W x V (2^25: 128 MB of floats, and a candidate list of the same length).</summary>
+    internal const long MaxBeamLogits = 1 << 25;
+
     /// <summary>Checks every option, naming the first wrong one and its value.</summary>
     public void Validate()
     {
         ThrowHelper.ThrowIfNotPositive(BeamWidth, nameof(BeamWidth));
+        if (BeamWidth > MaxBeamWidth) ThrowHelper.OutOfRange(nameof(BeamWidth), BeamWidth, $"it must be at most {MaxBeamWidth}");
         ThrowHelper.ThrowIfNotPositive(MaxLength, nameof(MaxLength));
         ThrowHelper.ThrowIfNotPositive(Groups, nameof(Groups));
         if (BeamWidth % Groups != 0)

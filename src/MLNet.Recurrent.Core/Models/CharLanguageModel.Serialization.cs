@@ -29,14 +29,23 @@ public sealed partial class CharLanguageModel
         var file = ModelFile.Read(stream);
         string kind = file.Configuration.Contains("kind") ? file.Configuration.GetString("kind") : "(none)";
         if (kind != Kind) throw new InvalidDataException($"The model's kind was \"{kind}\"; expected \"{Kind}\".");
-        var symbols = new List<Rune>();
-        foreach (string s in file.GetVocabulary("chars"))
+        try
         {
-            if (!Rune.TryGetRuneAt(s, 0, out var rune) || rune.Utf16SequenceLength != s.Length)
-                throw new InvalidDataException($"A vocabulary entry was \"{s}\"; each entry must be exactly one Unicode character.");
-            symbols.Add(rune);
+            var symbols = new List<Rune>();
+            foreach (string s in file.GetVocabulary("chars"))
+            {
+                if (!Rune.TryGetRuneAt(s, 0, out var rune) || rune.Utf16SequenceLength != s.Length)
+                    throw new InvalidDataException($"A vocabulary entry was \"{s}\"; each entry must be exactly one Unicode character.");
+                symbols.Add(rune);
+            }
+            var vocabulary = new CharVocabulary(symbols, file.Configuration.GetInt32("charlm.unknownId"));
+            return new CharLanguageModel(vocabulary, SequenceNetwork.ReadFrom(file), file.Configuration.GetString("charlm.separator"));
         }
-        var vocabulary = new CharVocabulary(symbols, file.Configuration.GetInt32("charlm.unknownId"));
-        return new CharLanguageModel(vocabulary, SequenceNetwork.ReadFrom(file), file.Configuration.GetString("charlm.separator"));
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException or InvalidOperationException)
+        {
+            // A missing entry, a value of the wrong kind or out of range: the file is damaged, whatever the map or the
+            // vocabulary's constructor call it.
+            throw new InvalidDataException($"The model file does not describe a character language model: {e.Message}", e);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Serialization;
 
@@ -28,7 +29,12 @@ public sealed partial class SequenceNetwork
         file.AddParameters(Parameters);
     }
 
-    /// <summary>Rebuilds a network written by <see cref="WriteTo"/>; names and shapes must match exactly.</summary>
+    /// <summary>
+    /// Rebuilds a network written by <see cref="WriteTo"/>; names and shapes must match exactly. Before anything is
+    /// built, every stored weight must be finite and the configuration must not describe more weights than the file
+    /// stores, so a crafted configuration (<c>network.layers = 1000000</c>) cannot make the reader allocate more
+    /// than a small multiple of the file's own size.
+    /// </summary>
     /// <exception cref="InvalidDataException">The file's configuration or parameters do not describe a valid network.</exception>
     public static SequenceNetwork ReadFrom(ModelFile file)
     {
@@ -54,13 +60,52 @@ public sealed partial class SequenceNetwork
             };
             options.Validate();
         }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidCastException)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidCastException or InvalidOperationException)
         {
             throw new InvalidDataException($"The model file does not describe a sequence network: {e.Message}", e);
         }
+        CheckStoredParameters(file, options);
         var network = new SequenceNetwork(options);
-        file.CopyParametersTo(network.Parameters);
+        try
+        {
+            file.CopyParametersTo(network.Parameters);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The model file's parameters do not fit the sequence network it configures: {e.Message}", e);
+        }
         return network;
+    }
+
+    /// <summary>Weights finite, and at least as many stored as the configuration's network must have (checked before building it).</summary>
+    private static void CheckStoredParameters(ModelFile file, SequenceNetworkOptions o)
+    {
+        long stored = 0;
+        foreach (NamedTensor p in file.Parameters)
+        {
+            int bad = IndexOfNonFinite(p.Data);
+            if (bad >= 0) ThrowHelper.InvalidData($"Value {bad} of parameter \"{p.Name}\"", p.Data[bad], "every stored weight must be a finite number");
+            stored += p.Data.Length;
+        }
+        // A lower bound on the weights of the configured network: each layer and direction has an input-to-hidden
+        // matrix of at least H x input and a hidden-to-hidden one of at least H x H (gated cells have 3 or 4 times
+        // more), plus the embedding (V x E) and the output layer (K x H per direction).
+        double h = o.HiddenSize, directions = o.Bidirectional ? 2 : 1;
+        double needed = directions * h * (o.RecurrentInputSize + h)
+            + (o.Layers - 1.0) * directions * h * (directions * h + h)
+            + (o.TokenInput ? (double)o.InputVocabularySize * o.EmbeddingSize : 0)
+            + directions * h * o.OutputSize;
+        if (needed > stored)
+            ThrowHelper.InvalidData($"The configured network ('{Prefix}layers' {o.Layers}, '{Prefix}hiddenSize' {o.HiddenSize}, " +
+                $"'{Prefix}inputVocabularySize' {o.InputVocabularySize}, '{Prefix}embeddingSize' {o.EmbeddingSize}, '{Prefix}frameSize' {o.FrameSize}, " +
+                $"'{Prefix}outputSize' {o.OutputSize}); its weight count", $"at least {needed:0}", $"the file stores only {stored} weights, so the configuration is corrupt or crafted");
+    }
+
+    private static int IndexOfNonFinite(float[] data)
+    {
+        for (int i = 0; i < data.Length; i++)
+            if (!float.IsFinite(data[i])) return i;
+        return -1;
     }
 
     private static T ParseEnum<T>(string text, string key) where T : struct, Enum =>

@@ -106,7 +106,9 @@ public sealed partial class ModelFile
         int count = r.ReadCount($"{what} entry count", 6);
         for (int i = 0; i < count; i++)
         {
+            long keyAt = r.Offset;
             string key = r.ReadString($"{what} key");
+            if (key.Length == 0) ThrowHelper.InvalidData($"The {what} key at byte {keyAt}", key, "keys must not be empty");
             long at = r.Offset;
             var kind = (ConfigurationValueKind)r.ReadByte($"{what} \"{key}\" kind");
             if (map.Contains(key)) ThrowHelper.InvalidData($"{what} key at byte {at}", key, "each key may appear once");
@@ -169,7 +171,9 @@ public sealed partial class ModelFile
         int count = r.ReadCount("parameter count", 8);
         for (int i = 0; i < count; i++)
         {
+            long nameAt = r.Offset;
             string name = r.ReadString("parameter name");
+            if (name.Length == 0) ThrowHelper.InvalidData($"The parameter name at byte {nameAt}", name, "names must not be empty");
             int rank = r.ReadCount($"rank of \"{name}\"", 4);
             var shape = new int[rank];
             long elements = 1;

@@ -108,12 +108,14 @@ public sealed partial class ModelFile
         return set;
     }
 
-    /// <summary>Writes the file to <paramref name="path"/>, replacing it.</summary>
+    /// <summary>
+    /// Writes the file to <paramref name="path"/>, replacing it atomically: the bytes go to a temporary file beside it,
+    /// flushed to disk, then renamed over it, so a crash mid-write leaves the previous file (a checkpoint) loadable.
+    /// </summary>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.Create(path);
-        Write(stream);
+        AtomicFile.Write(path, Write);
     }
 
     /// <summary>Reads the file at <paramref name="path"/>.</summary>

@@ -60,10 +60,7 @@ public sealed class EchoStateClassificationTransformer : RecurrentTransformerBas
         if (frameSize <= 0 || count < 2 || count > 1 << 20) ThrowHelper.BadModel(LoaderSignature, $"frame size {frameSize} and {count} classes are out of range");
         var names = new string[count];
         for (int i = 0; i < count; i++) names[i] = blob.Reader.ReadString();
-        int length = blob.Reader.ReadInt32();
-        long left = blob.Reader.BaseStream.Length - blob.Reader.BaseStream.Position;
-        if (length < 0 || length > left) ThrowHelper.BadModel(LoaderSignature, $"its classifier claims {length} bytes and {left} remain");
-        using var stream = new MemoryStream(blob.Reader.ReadBytes(length), writable: false);
+        using var stream = new MemoryStream(blob.ReadLengthPrefixedBytes(LoaderSignature, "classifier"), writable: false);
         var classifier = ReservoirClassifier.Load(stream);
         if (classifier.ClassCount != count || classifier.Reservoir.InputSize != frameSize)
             ThrowHelper.BadModel(LoaderSignature, $"its classifier has {classifier.ClassCount} classes and {classifier.Reservoir.InputSize} features, the header {count} and {frameSize}");

@@ -70,10 +70,7 @@ public sealed class EchoStateForecastTransformer : RecurrentTransformerBase, ITr
         string output = blob.Reader.ReadString();
         int horizon = blob.Reader.ReadInt32();
         if (horizon <= 0) ThrowHelper.BadModel(LoaderSignature, $"its horizon is {horizon}; it must be positive");
-        int length = blob.Reader.ReadInt32();
-        long left = blob.Reader.BaseStream.Length - blob.Reader.BaseStream.Position;
-        if (length < 0 || length > left) ThrowHelper.BadModel(LoaderSignature, $"its network claims {length} bytes and {left} remain");
-        using var stream = new MemoryStream(blob.Reader.ReadBytes(length), writable: false);
+        using var stream = new MemoryStream(blob.ReadLengthPrefixedBytes(LoaderSignature, "network"), writable: false);
         return new EchoStateForecastTransformer(env, input, output, horizon, ReservoirForecaster.Load(stream));
     }
 

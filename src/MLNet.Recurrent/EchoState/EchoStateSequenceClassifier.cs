@@ -46,8 +46,7 @@ public sealed partial class EchoStateSequenceClassifier : RecurrentEstimatorBase
         var features = InputColumns.Require(input.Schema, Name, _options.FeatureColumnName, ColumnExpectation.FloatFrames(_options.FrameSize));
         var label = InputColumns.Require(input.Schema, Name, _options.LabelColumnName, ColumnExpectation.ScalarKey());
         int frameSize = _options.FrameSize > 0 ? _options.FrameSize : FrameSequenceReader.FrameSizeOf(features.Type);
-        int classCount = ClassLabelReader.ClassCountOf(label.Type);
-        if (classCount < 2) ThrowHelper.ColumnType(Name, label.Name, ThrowHelper.Describe(label.Type), "a key label with at least 2 classes");
+        int classCount = ClassLabelReader.RequireClassCount(Name, label, "a key label");
         var sequences = new List<double[]>();
         var labels = new List<int>();
         long skipped = 0, rows = 0;

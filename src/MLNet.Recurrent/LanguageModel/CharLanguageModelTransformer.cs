@@ -112,10 +112,7 @@ public sealed partial class CharLanguageModelTransformer : RecurrentTransformerB
     {
         BinaryReader reader = blob.Reader;
         string column = reader.ReadString();
-        int byteCount = reader.ReadInt32();
-        if (byteCount < 0) ThrowHelper.BadModel(LoaderSignature, $"its model length is {byteCount}");
-        byte[] bytes = reader.ReadBytes(byteCount);
-        if (bytes.Length != byteCount) throw new EndOfStreamException();
+        byte[] bytes = blob.ReadLengthPrefixedBytes(LoaderSignature, "model");
         using var stream = new MemoryStream(bytes, writable: false);
         return new CharLanguageModelTransformer(env, column, CharLanguageModel.Read(stream), training: null);
     }

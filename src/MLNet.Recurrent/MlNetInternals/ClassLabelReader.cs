@@ -29,6 +29,33 @@ internal sealed class ClassLabelReader
         };
     }
 
+    /// <summary>
+    /// The most classes a label may declare (65,536). The classifier names every class and has an output per class, so
+    /// a label declaring 100M keys would build 100M names before reading a row; it is rejected instead.
+    /// </summary>
+    public const int MaxClassCount = 1 << 16;
+
+    /// <summary>
+    /// K for a classifier's label, checked before anything is sized by it: at least 2 and at most
+    /// <see cref="MaxClassCount"/>, or the column is named in an <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
+    /// <param name="component">The estimator's name, for the message.</param>
+    /// <param name="label">The label column (a key or a Boolean).</param>
+    /// <param name="expected">What the component expects of the label, for the message.</param>
+    public static int RequireClassCount(string component, DataViewSchema.Column label, string expected)
+    {
+        ulong declared = label.Type switch
+        {
+            BooleanDataViewType => 2,
+            KeyDataViewType key => key.Count,
+            _ => 0,
+        };
+        if (declared < 2) ThrowHelper.ColumnType(component, label.Name, ThrowHelper.Describe(label.Type), $"{expected} with at least 2 classes");
+        if (declared > MaxClassCount)
+            ThrowHelper.ColumnType(component, label.Name, ThrowHelper.Describe(label.Type), $"{expected} with at most {MaxClassCount} classes; it declares {declared}");
+        return (int)declared;
+    }
+
     /// <summary>K, the number of classes the column can hold: its key count, or 2 for a Boolean.</summary>
     public static int ClassCountOf(DataViewType type) => type switch
     {

@@ -8,7 +8,10 @@ namespace MLNet.Recurrent.MlNetInternals;
 
 /// <summary>
 /// Saves and loads a component as one length-prefixed byte array (our own format) under ML.NET's version
-/// header. <c>[assembly: LoadableClass]</c> names <see cref="ModelLoader{TTransformer}"/> as each
+/// header. The loading contract: whatever is wrong with the bytes, <see cref="Create"/> throws
+/// <see cref="InvalidDataException"/> naming the component and the entry; ML.NET invokes it (and its own
+/// <c>TransformerChain</c> loader) by reflection, so <c>MLContext.Model.Load</c> callers see it as the
+/// <c>InnerException</c> of one or more <c>TargetInvocationException</c>s (one per enclosing chain). <c>[assembly: LoadableClass]</c> names <see cref="ModelLoader{TTransformer}"/> as each
 /// transformer's loader (see <c>ComponentRegistrations.cs</c>).
 /// </summary>
 /// <typeparam name="TTransformer">The transformer being loaded.</typeparam>
@@ -36,6 +39,13 @@ internal static class ModelLoader<TTransformer>
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException($"The saved {version.LoaderSignature} model cannot be read: its {bytes.Length} bytes ended early.", e);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException or InvalidOperationException or InvalidCastException
+            or FormatException or OverflowException or IndexOutOfRangeException)
+        {
+            // A component's reader trusts what the engine's checked reader returns; whatever still slips through a
+            // crafted file (a missing key, a value of the wrong kind, a name the network lacks) is a bad model too.
+            throw new InvalidDataException($"The saved {version.LoaderSignature} model cannot be read: {e.Message}", e);
         }
         if (stream.Position != stream.Length)
             ThrowHelper.BadModel(version.LoaderSignature, $"{stream.Length - stream.Position} of its {stream.Length} bytes were left unread");

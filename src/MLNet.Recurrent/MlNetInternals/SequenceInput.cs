@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Recurrent.Internals;
 
 namespace MLNet.Recurrent.MlNetInternals;
 
@@ -39,13 +40,28 @@ internal sealed class SequenceInput
     public static SequenceInput Tokens(int[] tokenIds) => new(tokenIds, 0);
 
     /// <summary>
-    /// What a (validated) feature column holds before training decides which keys to keep: key k reads as id k,
-    /// or frames of the configured or declared size.
+    /// The most keys a token column may declare (2^24 = 16,777,216, a hashed column of up to 24 bits): training keeps
+    /// an id and a count per declared key, so 2^30 keys would allocate 4 GiB before reading a row.
     /// </summary>
-    public static SequenceInput For(DataViewSchema.Column column, int frameSize) =>
-        column.Type is VectorDataViewType { ItemType: KeyDataViewType key }
-            ? Tokens(Enumerable.Range(0, checked((int)key.Count + 1)).ToArray())
-            : Frames(frameSize > 0 ? frameSize : FrameSequenceReader.FrameSizeOf(column.Type));
+    public const int MaxKeyCount = 1 << 24;
+
+    /// <summary>
+    /// What a (validated) feature column holds before training decides which keys to keep: key k reads as id k,
+    /// or frames of the configured or declared size. A key column declaring more than <see cref="MaxKeyCount"/>
+    /// keys is rejected (<see cref="ArgumentOutOfRangeException"/> naming the column) before anything is allocated.
+    /// </summary>
+    /// <param name="component">The estimator's name, for the message.</param>
+    /// <param name="column">The feature column.</param>
+    /// <param name="frameSize">D from the options, or 0 to read it from the column's type.</param>
+    public static SequenceInput For(string component, DataViewSchema.Column column, int frameSize)
+    {
+        if (column.Type is not VectorDataViewType { ItemType: KeyDataViewType key })
+            return Frames(frameSize > 0 ? frameSize : FrameSequenceReader.FrameSizeOf(column.Type));
+        if (key.Count > MaxKeyCount)
+            ThrowHelper.ColumnType(component, column.Name, ThrowHelper.Describe(column.Type),
+                $"a vector of keys declaring at most {MaxKeyCount} keys (hash to at most 24 bits); it declares {key.Count}");
+        return Tokens(Enumerable.Range(0, (int)key.Count + 1).ToArray());
+    }
 
     /// <summary>The network id of a zero-based key as <c>KeySequenceReader</c> reads it (-1 for missing).</summary>
     public int IdOf(int zeroBasedKey)

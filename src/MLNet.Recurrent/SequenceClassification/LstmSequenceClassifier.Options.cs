@@ -77,7 +77,7 @@ public sealed partial class LstmSequenceClassifier
         /// The label: a single key (from <c>MapValueToKey</c>; K classes, rows with the missing key are skipped)
         /// or a single Boolean (K = 2). A key label gives <c>Score</c> (a vector of K probabilities) and a key
         /// <c>PredictedLabel</c>; a Boolean label gives <c>Score</c> (the log-odds of true), <c>Probability</c>
-        /// (of true) and a Boolean <c>PredictedLabel</c>.
+        /// (of true) and a Boolean <c>PredictedLabel</c>. A key label may declare at most 65,536 classes.
         /// </summary>
         public string LabelColumnName { get; set; } = Defaults.LabelColumnName;
 
@@ -86,6 +86,7 @@ public sealed partial class LstmSequenceClassifier
         /// model learns an embedding per key, and the missing key or a key beyond those seen at training maps to
         /// one shared unknown embedding), or a vector of Single holding T frames of D features, D declared by the
         /// type <c>new VectorDataViewType(NumberDataViewType.Single, 0, D)</c> or given by <see cref="FrameSize"/>.
+        /// A key column may declare at most 16,777,216 (2^24) keys.
         /// </summary>
         public string FeatureColumnName { get; set; } = Defaults.FeatureColumnName;
 

@@ -104,12 +104,11 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         DataViewSchema.Column features = InputColumns.Require(input.Schema, Name, _options.FeatureColumnName, FeatureExpectation(_options.FrameSize));
         DataViewSchema.Column label = InputColumns.Require(input.Schema, Name, _options.LabelColumnName, ColumnExpectation.ClassLabel());
         bool binary = label.Type is BooleanDataViewType;
-        int classCount = ClassLabelReader.ClassCountOf(label.Type);
-        if (classCount < 2)
-            ThrowHelper.ColumnType(Name, label.Name, ThrowHelper.Describe(label.Type), "a label with at least 2 classes");
+        int classCount = ClassLabelReader.RequireClassCount(Name, label, "a label");
+        SequenceInput declared = SequenceInput.For(Name, features, _options.FrameSize); // before anything is sized by the columns
         string[] classNames = binary ? ["False", "True"] : ClassNames(label, classCount);
 
-        TrainingData data = TrainingData.Read(input, features, label, SequenceInput.For(features, _options.FrameSize),
+        TrainingData data = TrainingData.Read(input, features, label, declared,
             _options.MaxSequenceLength, _options.MinTokenCount, session, session.CancellationToken);
         Report(session, data, classCount);
         SequenceInput sequenceInput = data.Input;

@@ -118,19 +118,26 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
         string feature = reader.ReadString();
         bool binary = reader.ReadBoolean();
         int maxLength = reader.ReadInt32();
-        int byteCount = reader.ReadInt32();
-        if (byteCount < 0) ThrowHelper.BadModel(LoaderSignature, $"its network length is {byteCount}");
-        byte[] bytes = reader.ReadBytes(byteCount);
-        if (bytes.Length != byteCount) throw new EndOfStreamException();
+        byte[] bytes = blob.ReadLengthPrefixedBytes(LoaderSignature, "network");
         ModelFile file;
         using (var stream = new MemoryStream(bytes, writable: false))
             file = ModelFile.Read(stream);
         SequenceNetwork network = SequenceNetwork.ReadFrom(file);
         string[] classes = file.GetVocabulary(ClassVocabulary).ToArray();
         SequenceInput input = network.Options.TokenInput
-            ? SequenceInput.Tokens(file.Configuration.GetInt32Array(TokenIdsKey))
+            ? SequenceInput.Tokens(CheckedTokenIds(file.Configuration.GetInt32Array(TokenIdsKey), network.Options.InputVocabularySize))
             : SequenceInput.Frames(network.Options.FrameSize);
         return new SequenceClassificationTransformer(env, feature, binary, classes, maxLength, input, network, training: null);
+    }
+
+    /// <summary>Every key's network id must be an embedding row (0..V-1), or the first prediction would fail.</summary>
+    private static int[] CheckedTokenIds(int[] ids, int vocabularySize)
+    {
+        if (ids.Length == 0) ThrowHelper.BadModel(LoaderSignature, $"'{TokenIdsKey}' is empty; it must map the missing key and every token key");
+        for (int k = 0; k < ids.Length; k++)
+            if ((uint)ids[k] >= (uint)vocabularySize)
+                ThrowHelper.BadModel(LoaderSignature, $"'{TokenIdsKey}'[{k}] was {ids[k]}; network ids must be between 0 and {vocabularySize - 1}");
+        return ids;
     }
 
     private protected override void SaveBlob(BinaryWriter writer)

@@ -97,4 +97,37 @@ public class BeamSearchTests
         Assert.Contains("'Groups' was 3", e.Message);
         Assert.Contains("'BeamWidth' (4)", e.Message);
     }
+
+    [Fact]
+    public void Absurd_beam_width_raises_ArgumentOutOfRangeException_naming_BeamWidth_and_the_limit()
+    {
+        var decoder = new WideVocabulary(30); // 100,000,000 x 30 logits overflowed int and raised OverflowException
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => BeamSearch.Search(decoder, [0], new BeamSearchOptions { BeamWidth = 100_000_000 }));
+        Assert.Equal("BeamWidth", e.ParamName);
+        Assert.Contains("'BeamWidth' was 100000000; it must be at most 10000", e.Message);
+    }
+
+    [Fact]
+    public void Beam_width_times_vocabulary_is_bounded_before_anything_is_allocated()
+    {
+        var decoder = new WideVocabulary(5_000_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => BeamSearch.Search(decoder, [0], new BeamSearchOptions { BeamWidth = 10 }));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.Contains("'BeamWidth' was 10; 'BeamWidth' times the vocabulary (5000000) must be at most 33554432", e.Message);
+    }
+
+    /// <summary>A decoder with a huge vocabulary that must never be stepped.</summary>
+    private sealed class WideVocabulary(int v) : IStepDecoder
+    {
+        public int VocabularySize => v;
+
+        public int BatchSize => 1;
+
+        public void Reset(int batchSize) => throw new InvalidOperationException("not expected");
+
+        public void Step(ReadOnlySpan<int> tokens, Span<float> logits) => throw new InvalidOperationException("not expected");
+
+        public void Reorder(ReadOnlySpan<int> sourceRows) => throw new InvalidOperationException("not expected");
+    }
 }

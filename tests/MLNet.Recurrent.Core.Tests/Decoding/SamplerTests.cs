@@ -66,6 +66,23 @@ public class SamplerTests
         Assert.Contains(expected, e.Message);
     }
 
+    [Theory]
+    [InlineData(float.Epsilon, "'Temperature' was 1E-45")]
+    [InlineData(1e-39f, "'Temperature' was 1E-39")]
+    public void Temperatures_whose_inverse_can_overflow_are_rejected_naming_the_limit(float temperature, string expected)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Sampler(new SamplingOptions { Temperature = temperature }));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("at least 1.1754944E-38", e.Message);
+    }
+
+    [Fact]
+    public void The_smallest_accepted_temperature_always_draws_the_most_likely_token()
+    {
+        var sampler = new Sampler(new SamplingOptions { Temperature = 1.17549435E-38f, Seed = 5 });
+        Assert.All(Enumerable.Range(0, 200).Select(_ => sampler.Next(Logits)), token => Assert.Equal(0, token));
+    }
+
     [Fact]
     public void Nan_logits_raise_instead_of_returning_a_token()
     {

@@ -192,6 +192,25 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
         Assert.Equal(model.Vocabulary.Symbols, loaded.Vocabulary.Symbols);
     }
 
+    [Theory]
+    [InlineData("charlm.unknownId", "wrong kind")]
+    [InlineData("charlm.unknownId", "out of range")]
+    [InlineData("charlm.separator", "wrong kind")]
+    public void Damaged_configuration_raises_InvalidDataException_naming_the_entry(string key, string damage)
+    {
+        using var written = new MemoryStream();
+        Model.Write(written);
+        written.Position = 0;
+        var file = MLNet.Recurrent.Core.Serialization.ModelFile.Read(written);
+        if (damage == "wrong kind") file.Configuration.Set(key, 1.5f);
+        else file.Configuration.Set(key, 100_000);
+        using var stream = new MemoryStream();
+        file.Write(stream);
+        stream.Position = 0;
+        var e = Assert.Throws<InvalidDataException>(() => CharLanguageModel.Read(stream));
+        Assert.Contains(damage == "wrong kind" ? key : "100000", e.Message);
+    }
+
     [Fact]
     public void Stop_sequences_end_generation_right_after_the_sequence()
     {

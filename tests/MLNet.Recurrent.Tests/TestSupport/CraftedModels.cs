@@ -1,0 +1,110 @@
+using System.IO.Compression;
+using Microsoft.ML;
+using MLNet.Recurrent.Core.Serialization;
+
+namespace MLNet.Recurrent.Tests.TestSupport;
+
+/// <summary>
+/// Edits the engine model file inside a saved ML.NET zip in place (same length, so ML.NET's own header stays valid):
+/// the crafted, corrupt and truncated inputs of the reliability tests.
+/// </summary>
+internal static class CraftedModels
+{
+    private static readonly byte[] Magic = [0x89, 0x4D, 0x4C, 0x4E, 0x52, 0x4E, 0x4E, 0x1A];
+
+    /// <summary>Saves <paramref name="model"/> and returns the zip's bytes.</summary>
+    public static byte[] Save(MLContext ml, ITransformer model, DataViewSchema schema)
+    {
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, schema, stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>Loads a zip's bytes with a fresh MLContext.</summary>
+    public static ITransformer Load(byte[] zip)
+    {
+        using var stream = new MemoryStream(zip, writable: false);
+        return new MLContext(seed: 1).Model.Load(stream, out _);
+    }
+
+    /// <summary>
+    /// Rewrites the first engine model file found in the zip: <paramref name="edit"/> gets the bytes of the entry
+    /// that holds it and the offset of its magic number (the blob's int32 length prefix is the 4 bytes before).
+    /// </summary>
+    public static byte[] EditEntry(byte[] zip, Action<byte[], int> edit)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(zip);
+        using (var archive = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            foreach (var entry in archive.Entries.ToList())
+            {
+                byte[] bytes;
+                using (var s = entry.Open())
+                using (var copy = new MemoryStream())
+                {
+                    s.CopyTo(copy);
+                    bytes = copy.ToArray();
+                }
+                int at = bytes.AsSpan().IndexOf(Magic);
+                if (at < 0) continue;
+                edit(bytes, at);
+                string name = entry.FullName;
+                entry.Delete();
+                using var w = archive.CreateEntry(name).Open();
+                w.Write(bytes);
+                return Finish(stream, archive);
+            }
+        }
+        throw new InvalidOperationException("No engine model file in the zip.");
+    }
+
+    private static byte[] Finish(MemoryStream stream, ZipArchive archive)
+    {
+        archive.Dispose();
+        return stream.ToArray();
+    }
+
+    /// <summary>Edits the engine model file's bytes (magic first) in place, then rewrites its CRC-32 so only the edit is wrong.</summary>
+    public static byte[] EditModelBytes(byte[] zip, Action<Span<byte>> edit) => EditEntry(zip, (bytes, at) =>
+    {
+        int length = BitConverter.ToInt32(bytes, at - 4);
+        Span<byte> file = bytes.AsSpan(at, length);
+        edit(file);
+        BitConverter.TryWriteBytes(file[^4..], Crc32(file[8..^4]));
+    });
+
+    /// <summary>Replaces every occurrence of <paramref name="from"/> by <paramref name="to"/> (same length) inside the engine model file.</summary>
+    public static byte[] ReplaceText(byte[] zip, string from, string to) => EditModelBytes(zip, file =>
+    {
+        byte[] a = System.Text.Encoding.UTF8.GetBytes(from), b = System.Text.Encoding.UTF8.GetBytes(to);
+        if (a.Length != b.Length) throw new ArgumentException("Same length only.");
+        int found = 0;
+        for (int i; (i = file.IndexOf(a)) >= 0; found++) b.CopyTo(file[i..]);
+        if (found == 0) throw new InvalidOperationException($"\"{from}\" is not in the model file.");
+    });
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320 & (uint)-(int)(crc & 1));
+        }
+        return ~crc;
+    }
+
+    /// <summary>Replaces the engine model file by <paramref name="craft"/>'s edit of it, rewritten with a valid checksum; the length must not change.</summary>
+    public static byte[] EditModelFile(byte[] zip, Action<ModelFile> craft) => EditEntry(zip, (bytes, at) =>
+    {
+        int length = BitConverter.ToInt32(bytes, at - 4);
+        ModelFile file;
+        using (var s = new MemoryStream(bytes, at, length, writable: false)) file = ModelFile.Read(s);
+        craft(file);
+        using var output = new MemoryStream();
+        file.Write(output);
+        if (output.Length != length) throw new InvalidOperationException($"The crafted file is {output.Length} bytes, the original {length}.");
+        output.ToArray().CopyTo(bytes, at);
+    });
+}
