@@ -87,7 +87,7 @@ public sealed partial class LinearChainCrf
         if (emissions.Rank != 3 || emissions.Dim(0) == 0 || emissions.Dim(1) == 0 || emissions.Dim(2) != ClassCount)
             ThrowHelper.Argument(name, emissions.ToString(), $"it must have shape [T, B, K = {ClassCount}] with T and B positive");
         int t = emissions.Dim(0), b = emissions.Dim(1);
-        LayerChecks.Length(lengths.Length, b, nameof(lengths), "B, one length per sequence,");
+        LayerChecks.Length(lengths.Length, b, nameof(lengths), "B (one per sequence)");
         ReadOnlySpan<float> e = emissions.Span;
         for (int j = 0; j < b; j++)
         {
