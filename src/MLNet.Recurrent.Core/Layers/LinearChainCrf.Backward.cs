@@ -23,6 +23,7 @@ public sealed partial class LinearChainCrf
         emissionsGradient.Resize(t, b, k);
         emissionsGradient.Clear();
         BackwardAlgorithm(lat);
+        if (lat.ExpSpace) Array.Clear(lat.PairSums, 0, k * k);
 
         double c = lossGradient * _scale;
         Span<float> de = emissionsGradient.Span;
@@ -49,16 +50,27 @@ public sealed partial class LinearChainCrf
                 if (step == length - 1) dEnd[y] -= (float)c;
                 if (step == 0) continue;
 
-                // Pair marginals p(y_{t-1} = i, y_t = k) = exp(alpha_{t-1}[i] + A[i, k] + e_t[k] + beta_t[k] - log Z).
-                int previous = lat.Row(step - 1, j);
-                for (int i = 0; i < k; i++)
+                if (lat.ExpSpace)
                 {
-                    double from = alpha[previous + i] - logZ;
-                    for (int n = 0; n < k; n++)
-                        dA[i * k + n] += (float)(c * Math.Exp(from + a[i * k + n] + e[row + n] + beta[row + n]));
+                    AccumulatePairsExpSpace(lat, j, step, c);
+                }
+                else
+                {
+                    // Pair marginals p(y_{t-1} = i, y_t = k) = exp(alpha_{t-1}[i] + A[i, k] + e_t[k] + beta_t[k] - log Z).
+                    int previous = lat.Row(step - 1, j);
+                    for (int i = 0; i < k; i++)
+                    {
+                        double from = alpha[previous + i] - logZ;
+                        for (int n = 0; n < k; n++)
+                            dA[i * k + n] += (float)(c * Math.Exp(from + a[i * k + n] + e[row + n] + beta[row + n]));
+                    }
                 }
                 dA[_tags[(step - 1) * b + j] * k + y] -= (float)c;
             }
+        }
+        if (lat.ExpSpace)
+        {
+            for (int i = 0; i < k * k; i++) dA[i] += (float)(lat.PairSums[i] * lat.ExpTransitions[i]);
         }
     }
 }

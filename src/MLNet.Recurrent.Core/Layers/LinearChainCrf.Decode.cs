@@ -20,7 +20,7 @@ public sealed partial class LinearChainCrf
         LayerChecks.Length(tags.Length, t * b, nameof(tags), "T * B");
         if (!scores.IsEmpty) LayerChecks.Length(scores.Length, b, nameof(scores), "B");
         var lat = _infer;
-        lat.Load(emissions, lengths, Transitions.Value, StartTransitions.Value, EndTransitions.Value);
+        lat.Load(emissions, lengths, Transitions.Value, StartTransitions.Value, EndTransitions.Value, ForceLogSpace);
         lat.EnsureBackPointers();
         tags.Fill(-1);
         int k = lat.Classes;
@@ -92,7 +92,7 @@ public sealed partial class LinearChainCrf
         if (ReferenceEquals(marginals, emissions)) ThrowHelper.Argument(nameof(marginals), marginals, "it must not be the emissions tensor");
         if (!logPartitions.IsEmpty) LayerChecks.Length(logPartitions.Length, b, nameof(logPartitions), "B");
         var lat = _infer;
-        lat.Load(emissions, lengths, Transitions.Value, StartTransitions.Value, EndTransitions.Value);
+        lat.Load(emissions, lengths, Transitions.Value, StartTransitions.Value, EndTransitions.Value, ForceLogSpace);
         ForwardAlgorithm(lat);
         BackwardAlgorithm(lat);
         int k = lat.Classes;

@@ -28,7 +28,7 @@ public sealed partial class LinearChainCrf
             }
 
         var lat = _train;
-        lat.Load(emissions, lengths, Transitions.Value, StartTransitions.Value, EndTransitions.Value);
+        lat.Load(emissions, lengths, Transitions.Value, StartTransitions.Value, EndTransitions.Value, ForceLogSpace);
         if (_tags.Length < t * b) _tags = new int[t * b];
         tags.CopyTo(_tags);
         ForwardAlgorithm(lat);
@@ -80,6 +80,11 @@ public sealed partial class LinearChainCrf
     /// </summary>
     private static void ForwardAlgorithm(CrfLattice lat)
     {
+        if (lat.ExpSpace)
+        {
+            ForwardAlgorithmExpSpace(lat);
+            return;
+        }
         int k = lat.Classes;
         double[] alpha = lat.Alpha, e = lat.Emissions, a = lat.Transitions;
         Span<double> terms = lat.Scratch;
@@ -112,6 +117,11 @@ public sealed partial class LinearChainCrf
     /// </summary>
     private static void BackwardAlgorithm(CrfLattice lat)
     {
+        if (lat.ExpSpace)
+        {
+            BackwardAlgorithmExpSpace(lat);
+            return;
+        }
         int k = lat.Classes;
         double[] beta = lat.Beta, e = lat.Emissions, a = lat.Transitions;
         Span<double> terms = lat.Scratch;

@@ -70,6 +70,12 @@ public sealed partial class LinearChainCrf
     /// <summary>The number of non-empty sequences in the last <see cref="Forward"/>.</summary>
     public int SequenceCount { get; private set; }
 
+    /// <summary>
+    /// Tests only: run the recursions with K^2 exponentials in log space even when the exp-space products apply
+    /// (both paths are checked against brute force).
+    /// </summary>
+    internal bool ForceLogSpace { get; set; }
+
     /// <summary>Fills the parameters from U(-0.1, 0.1) as pytorch-crf does: start, end, then transitions row by row.</summary>
     /// <param name="random">The source of randomness; a seeded <see cref="Random"/> gives the same weights every time.</param>
     public void Initialize(Random random)

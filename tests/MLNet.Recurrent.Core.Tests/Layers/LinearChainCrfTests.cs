@@ -12,10 +12,10 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
     private const int K = 3, T = 4, B = 5;
     private static readonly int[] Lengths = [4, 2, 0, 1, 3];
 
-    private static (LinearChainCrf Crf, ParameterSet Parameters) Build(CrfReduction reduction = CrfReduction.Sum, int seed = 1)
+    private static (LinearChainCrf Crf, ParameterSet Parameters) Build(CrfReduction reduction = CrfReduction.Sum, int seed = 1, bool logSpace = false)
     {
         var parameters = new ParameterSet();
-        var crf = new LinearChainCrf(parameters, K, reduction, "crf.");
+        var crf = new LinearChainCrf(parameters, K, reduction, "crf.") { ForceLogSpace = logSpace };
         // Scores well away from pytorch-crf's U(-0.1, 0.1) start, so transitions matter in every check.
         Uniform(seed, parameters.Count, 1.5f).CopyTo(parameters.Values, 0);
         return (crf, parameters);
@@ -33,12 +33,13 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(CrfReduction.Sum, 1.0)]
-    [InlineData(CrfReduction.StepMean, 10.0)]
-    [InlineData(CrfReduction.SequenceMean, 4.0)]
-    public void Loss_equals_brute_force_enumeration_of_all_tag_paths(CrfReduction reduction, double denominator)
+    [InlineData(CrfReduction.Sum, 1.0, false)]
+    [InlineData(CrfReduction.StepMean, 10.0, false)]
+    [InlineData(CrfReduction.SequenceMean, 4.0, false)]
+    [InlineData(CrfReduction.Sum, 1.0, true)]
+    public void Loss_equals_brute_force_enumeration_of_all_tag_paths(CrfReduction reduction, double denominator, bool logSpace)
     {
-        var (crf, _) = Build(reduction);
+        var (crf, _) = Build(reduction, logSpace: logSpace);
         using var emissions = TensorOf(Uniform(2, T * B * K, 2f), T, B, K);
         int[] tags = GoldTags(3);
         double loss = crf.Forward(emissions, Lengths, tags);
@@ -51,7 +52,7 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
             double gold = BruteForce.Score(crf, emissions, b, Enumerable.Range(0, Lengths[b]).Select(t => tags[t * B + b]).ToArray());
             nll += BruteForce.LogSumExp(paths) - gold;
         }
-        output.WriteLine($"{reduction}: layer {loss:R}, brute force {nll / denominator:R}, |diff| {Math.Abs(loss - nll / denominator):E2}");
+        output.WriteLine($"{reduction}{(logSpace ? " (log space)" : "")}: layer {loss:R}, brute force {nll / denominator:R}, |diff| {Math.Abs(loss - nll / denominator):E2}");
         Assert.Equal(nll / denominator, loss, 1e-10);
         Assert.Equal(nll, crf.NllSum, 1e-10);
         Assert.Equal(10, crf.StepCount);
@@ -82,10 +83,12 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Marginals_sum_to_one_per_step_and_match_brute_force()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Marginals_sum_to_one_per_step_and_match_brute_force(bool logSpace)
     {
-        var (crf, _) = Build();
+        var (crf, _) = Build(logSpace: logSpace);
         using var emissions = TensorOf(Uniform(5, T * B * K, 2f), T, B, K);
         using var marginals = new Tensor(0);
         var logZ = new double[B];
@@ -120,11 +123,12 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(CrfReduction.Sum, 1f)]
-    [InlineData(CrfReduction.StepMean, 0.5f)]
-    public void Gradients_match_finite_differences(CrfReduction reduction, float lossGradient)
+    [InlineData(CrfReduction.Sum, 1f, false)]
+    [InlineData(CrfReduction.StepMean, 0.5f, false)]
+    [InlineData(CrfReduction.Sum, 1f, true)]
+    public void Gradients_match_finite_differences(CrfReduction reduction, float lossGradient, bool logSpace)
     {
-        var (crf, parameters) = Build(reduction);
+        var (crf, parameters) = Build(reduction, logSpace: logSpace);
         using var emissions = TensorOf(Uniform(6, T * B * K, 2f), T, B, K);
         int[] tags = GoldTags(7);
         using var dE = new Tensor(0);
@@ -200,6 +204,33 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
         output.WriteLine($"emissions in U(-5000, 5000): loss {loss:R}, brute force {nll:R}");
         Assert.True(double.IsFinite(loss));
         Assert.Equal(nll, loss, 1e-6 * Math.Abs(nll));
+    }
+
+    [Fact]
+    public void Transitions_spanning_more_than_600_nats_take_the_log_space_path_and_still_equal_brute_force()
+    {
+        var (crf, parameters) = Build();
+        crf.Transitions.Value[1] = -900f;   // 0 -> 1 all but forbidden: exp(-900) underflows a double
+        crf.Transitions.Value[5] = 300f;
+        using var emissions = TensorOf(Uniform(12, T * B * K, 2f), T, B, K);
+        int[] tags = GoldTags(13);
+        tags[0] = 0;
+        tags[B] = 2;
+        double loss = crf.Forward(emissions, Lengths, tags);
+        using var dE = new Tensor(0);
+        parameters.ZeroGradients();
+        crf.Backward(dE);
+        double nll = 0;
+        for (int b = 0; b < B; b++)
+        {
+            if (Lengths[b] == 0) continue;
+            double z = BruteForce.LogSumExp(BruteForce.Paths(K, Lengths[b]).Select(p => BruteForce.Score(crf, emissions, b, p)).ToArray());
+            nll += z - BruteForce.Score(crf, emissions, b, Enumerable.Range(0, Lengths[b]).Select(t => tags[t * B + b]).ToArray());
+        }
+        output.WriteLine($"transitions in [-900, 300]: loss {loss:R}, brute force {nll:R}");
+        Assert.Equal(nll, loss, 1e-9 * Math.Abs(nll));
+        Assert.All(dE.Span.ToArray(), g => Assert.True(float.IsFinite(g)));
+        Assert.All(parameters.Gradients, g => Assert.True(float.IsFinite(g)));
     }
 
     [Fact]

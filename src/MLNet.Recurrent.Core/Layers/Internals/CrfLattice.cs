@@ -48,8 +48,30 @@ internal sealed class CrfLattice
     /// <summary>A scratch row [K].</summary>
     public double[] Scratch = [];
 
+    /// <summary>A second scratch row [K].</summary>
+    public double[] Scratch2 = [];
+
+    /// <summary>exp(A - max A) [K, K], for the exp-space recursions.</summary>
+    public double[] ExpTransitions = [];
+
+    /// <summary>A [K, K] accumulator of pair marginals (exp-space gradient).</summary>
+    public double[] PairSums = [];
+
+    /// <summary>max A, the shift of <see cref="ExpTransitions"/>.</summary>
+    public double TransitionMax;
+
+    /// <summary>
+    /// Whether the recursions run as matrix-vector products in exp space (K^2 multiply-adds and K exponentials per
+    /// step) rather than K^2 exponentials in log space. Chosen when A spans less than <see cref="MaxExpSpaceRange"/>
+    /// nats, so every exp(A - max A) is a normal double and no product can underflow.
+    /// </summary>
+    public bool ExpSpace;
+
+    /// <summary>The widest span of transition scores (max A - min A) the exp-space recursions accept.</summary>
+    public const double MaxExpSpaceRange = 600;
+
     /// <summary>Sizes the arrays and copies the emissions of real steps, the lengths and the parameters in double.</summary>
-    public void Load(Tensor emissions, ReadOnlySpan<int> lengths, ReadOnlySpan<float> transitions, ReadOnlySpan<float> start, ReadOnlySpan<float> end)
+    public void Load(Tensor emissions, ReadOnlySpan<int> lengths, ReadOnlySpan<float> transitions, ReadOnlySpan<float> start, ReadOnlySpan<float> end, bool forceLogSpace)
     {
         int t = emissions.Dim(0), b = emissions.Dim(1), k = emissions.Dim(2);
         Steps = t;
@@ -73,6 +95,9 @@ internal sealed class CrfLattice
             Start = new double[k];
             End = new double[k];
             Scratch = new double[k];
+            Scratch2 = new double[k];
+            ExpTransitions = new double[k * k];
+            PairSums = new double[k * k];
         }
         lengths.CopyTo(Lengths);
         ReadOnlySpan<float> e = emissions.Span;
@@ -83,7 +108,19 @@ internal sealed class CrfLattice
                 int row = (step * b + j) * k;
                 for (int c = 0; c < k; c++) Emissions[row + c] = e[row + c];
             }
-        for (int i = 0; i < k * k; i++) Transitions[i] = transitions[i];
+        double max = double.NegativeInfinity, min = double.PositiveInfinity;
+        for (int i = 0; i < k * k; i++)
+        {
+            double a = Transitions[i] = transitions[i];
+            max = Math.Max(max, a);
+            min = Math.Min(min, a);
+        }
+        TransitionMax = max;
+        ExpSpace = !forceLogSpace && max - min < MaxExpSpaceRange;
+        if (ExpSpace)
+        {
+            for (int i = 0; i < k * k; i++) ExpTransitions[i] = Math.Exp(Transitions[i] - max);
+        }
         for (int c = 0; c < k; c++)
         {
             Start[c] = start[c];
