@@ -25,6 +25,7 @@ public sealed partial class SequenceNetwork
         c.Set(Prefix + "perStepOutput", o.PerStepOutput);
         c.Set(Prefix + "pooling", o.Pooling.ToString());
         c.Set(Prefix + "outputSize", o.OutputSize);
+        c.Set(Prefix + "outputLayer", o.OutputLayer.ToString());
         file.AddParameters(Parameters);
     }
 
@@ -51,6 +52,9 @@ public sealed partial class SequenceNetwork
                 PerStepOutput = c.GetBoolean(Prefix + "perStepOutput"),
                 Pooling = ParseEnum<SequencePoolingMode>(c.GetString(Prefix + "pooling"), "pooling"),
                 OutputSize = c.GetInt32(Prefix + "outputSize"),
+                // Files written before the CRF option have a softmax output layer.
+                OutputLayer = c.Contains(Prefix + "outputLayer")
+                    ? ParseEnum<SequenceOutputLayer>(c.GetString(Prefix + "outputLayer"), "outputLayer") : SequenceOutputLayer.Softmax,
             };
             options.Validate();
         }

@@ -46,6 +46,15 @@ public sealed class SequenceNetworkOptions
     /// <summary>K: the number of classes predicted (V for a language model).</summary>
     public int OutputSize { get; init; }
 
+    /// <summary>The output layer of a per-step network: an independent softmax per step, or a linear-chain CRF.</summary>
+    public SequenceOutputLayer OutputLayer { get; init; } = SequenceOutputLayer.Softmax;
+
+    /// <summary>
+    /// Optional class weights w [K] for the softmax cross-entropy (rare labels weigh more), each finite and zero or
+    /// positive; null weighs every class 1. A training option: it is not written into the model file.
+    /// </summary>
+    public float[]? ClassWeights { get; init; }
+
     /// <summary>Whether inputs are token ids (otherwise frames).</summary>
     public bool TokenInput => InputVocabularySize > 0;
 
@@ -64,6 +73,18 @@ public sealed class SequenceNetworkOptions
         ThrowHelper.ThrowIfNotPositive(OutputSize, nameof(OutputSize));
         if (!(Dropout >= 0f && Dropout < 1f)) ThrowHelper.OutOfRange(nameof(Dropout), Dropout, "it must be in [0, 1)");
         if (!Enum.IsDefined(Cell)) ThrowHelper.OutOfRange(nameof(Cell), Cell, "it must be a defined cell type");
+        if (!Enum.IsDefined(OutputLayer)) ThrowHelper.OutOfRange(nameof(OutputLayer), OutputLayer, "it must be Softmax or Crf");
+        if (OutputLayer == SequenceOutputLayer.Crf && !PerStepOutput)
+            ThrowHelper.Argument(nameof(OutputLayer), OutputLayer, "a CRF output layer labels every step: set 'PerStepOutput'");
+        if (ClassWeights is { } w)
+        {
+            if (OutputLayer == SequenceOutputLayer.Crf)
+                ThrowHelper.Argument(nameof(ClassWeights), $"{w.Length} weights", "class weights apply to the softmax output layer, not the CRF");
+            if (w.Length != OutputSize)
+                ThrowHelper.Argument(nameof(ClassWeights), $"{w.Length} weights", $"it must hold one weight per class (OutputSize = {OutputSize})");
+            for (int i = 0; i < w.Length; i++)
+                if (!(float.IsFinite(w[i]) && w[i] >= 0)) ThrowHelper.OutOfRange($"ClassWeights[{i}]", w[i], "it must be finite and zero or positive");
+        }
         if (!Enum.IsDefined(Pooling)) ThrowHelper.OutOfRange(nameof(Pooling), Pooling, "it must be a defined pooling kind");
     }
 }

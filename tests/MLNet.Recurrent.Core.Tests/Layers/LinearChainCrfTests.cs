@@ -1,7 +1,7 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Tests.TestSupport;
-using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Parameters;
 using Xunit.Abstractions;
 using static MLNet.Recurrent.Core.Tests.Layers.LayerTestData;
 
