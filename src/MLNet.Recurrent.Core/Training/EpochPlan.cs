@@ -31,6 +31,24 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
     /// <param name="epochs">How many passes over the training examples.</param>
     /// <param name="options">Batch size, validation fraction and seed.</param>
     public EpochPlan(string kind, ITrainableNetwork<TBatch> network, IBatchSource<TBatch> data, TBatch batch, int epochs, TrainingOptions options)
+        : this(kind, network, data, batch, epochs, options, null)
+    {
+    }
+
+    /// <summary>
+    /// Plans the epochs with a given validation split: the examples <paramref name="validationIndices"/> of
+    /// <paramref name="data"/> are scored after every epoch and every other example is trained on
+    /// (<see cref="TrainingOptions.ValidationFraction"/> is not used).
+    /// </summary>
+    /// <param name="kind">The plan's name in checkpoints (for example the trainer's name).</param>
+    /// <param name="network">The network, for scoring.</param>
+    /// <param name="data">The labelled examples, training and validation together.</param>
+    /// <param name="batch">The batch object to fill (reused for every batch).</param>
+    /// <param name="epochs">How many passes over the training examples.</param>
+    /// <param name="options">Batch size and seed.</param>
+    /// <param name="validationIndices">The validation examples, distinct, each in [0, data.Count); null for a seeded split by <see cref="TrainingOptions.ValidationFraction"/>.</param>
+    public EpochPlan(string kind, ITrainableNetwork<TBatch> network, IBatchSource<TBatch> data, TBatch batch, int epochs, TrainingOptions options,
+        IReadOnlyList<int>? validationIndices)
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentNullException.ThrowIfNull(network);
@@ -48,10 +66,26 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
         var random = new DeterministicRandom(_seed);
         var order = Enumerable.Range(0, data.Count).ToArray();
         random.Shuffle(order);
-        int validationCount = options.ValidationFraction > 0 && data.Count > 1
-            ? Math.Clamp((int)Math.Round(data.Count * options.ValidationFraction), 1, data.Count - 1) : 0;
-        _validation = order[..validationCount];
-        _train = order[validationCount..];
+        if (validationIndices is null)
+        {
+            int validationCount = options.ValidationFraction > 0 && data.Count > 1
+                ? Math.Clamp((int)Math.Round(data.Count * options.ValidationFraction), 1, data.Count - 1) : 0;
+            _validation = order[..validationCount];
+            _train = order[validationCount..];
+        }
+        else
+        {
+            var held = new bool[data.Count];
+            foreach (int i in validationIndices)
+            {
+                if ((uint)i >= (uint)data.Count || held[i])
+                    ThrowHelper.OutOfRange(nameof(validationIndices), i, $"validation indices must be distinct and in [0, {data.Count})");
+                held[i] = true;
+            }
+            _validation = [.. validationIndices];
+            _train = Enumerable.Range(0, data.Count).Where(i => !held[i]).ToArray();
+            if (_train.Length == 0) ThrowHelper.Argument(nameof(validationIndices), $"{_validation.Length} indices", "at least one example must be left to train on");
+        }
         Array.Sort(_validation);
         Array.Sort(_train);
         _lengths = _train.Select(data.LengthOf).ToArray();
