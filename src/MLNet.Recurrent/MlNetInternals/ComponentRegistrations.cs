@@ -3,6 +3,7 @@ using MLNet.Recurrent.CharLanguageModel;
 using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.Preprocessing;
 using MLNet.Recurrent.SequenceClassification;
+using MLNet.Recurrent.SequenceLabeling;
 
 // One line per transformer: lets plain MLContext.Model.Load find the loader by the signature recorded in the
 // model zip (ML.NET scans these attributes when it loads this assembly). Loader signatures must be unique
@@ -16,3 +17,6 @@ using MLNet.Recurrent.SequenceClassification;
 
 [assembly: LoadableClass(typeof(CharLanguageModelTransformer), typeof(ModelLoader<CharLanguageModelTransformer>), null,
     typeof(SignatureLoadModel), "Character language model", CharLanguageModelTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(SequenceLabelingTransformer), typeof(ModelLoader<SequenceLabelingTransformer>), null,
+    typeof(SignatureLoadModel), "Sequence labeler", SequenceLabelingTransformer.LoaderSignature)]
