@@ -3,11 +3,11 @@ using System.Globalization;
 namespace PosTaggingSample;
 
 /// <summary>Command-line options; the defaults are the reference configuration.</summary>
-internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epochs, int Threads, int Limit, int Seed)
+internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epochs, int Threads, int Limit, int Seed, bool PyTorchInit, bool Bucketed)
 {
     public static Arguments Parse(string[] args)
     {
-        var a = new Arguments(null, false, false, 5, 1, 0, 0);
+        var a = new Arguments(null, false, false, 5, 1, 0, 0, PyTorchInit: true, Bucketed: false);
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"'{args[i]}' needs a value.");
@@ -21,7 +21,10 @@ internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epoc
                 "--threads" => a with { Threads = NextInt() },
                 "--limit" => a with { Limit = NextInt() },
                 "--seed" => a with { Seed = NextInt() },
-                var other => throw new ArgumentException($"Unknown option '{other}'; expected --data, --tagset, --crf, --epochs, --threads, --limit or --seed."),
+                // The reference's setup by default: PyTorch's initialisation, batches cut from one permutation per epoch.
+                "--engine-init" => a with { PyTorchInit = false },
+                "--bucketed" => a with { Bucketed = true },
+                var other => throw new ArgumentException($"Unknown option '{other}'; expected --data, --tagset, --crf, --epochs, --threads, --limit, --seed, --engine-init or --bucketed."),
             };
         }
         return a;

@@ -4,6 +4,7 @@
 // sentences, 5 epochs). Prints validation accuracy per epoch, test token accuracy, accuracy on <unk> and on
 // never-seen words, the most-frequent-tag baseline on the same split, macro-F1, and training tokens per second.
 //   dotnet run -c Release --project samples/PosTagging [-- --crf] [--epochs 5] [--threads 1] [--limit N] [--tagset full]
+//     [--engine-init] (the engine's Glorot/orthogonal initialisation instead of PyTorch's) [--bucketed] (length-bucketed batches)
 using System.Diagnostics;
 using System.Globalization;
 using MLNet.Recurrent.Core.Evaluation;
@@ -40,13 +41,15 @@ using var network = new SequenceNetwork(new SequenceNetworkOptions
     Bidirectional = true, PerStepOutput = true, OutputSize = corpus.Tags.Length,
     OutputLayer = arguments.Crf ? SequenceOutputLayer.Crf : SequenceOutputLayer.Softmax,
 });
-network.Initialize(arguments.Seed);
-Console.WriteLine($"BiLSTM{(arguments.Crf ? "-CRF" : "")}: parameters {network.Parameters.Values.Length:N0}; threads {arguments.Threads}");
+if (arguments.PyTorchInit) network.InitializeLikePyTorch(arguments.Seed);
+else network.Initialize(arguments.Seed);
+Console.WriteLine($"BiLSTM{(arguments.Crf ? "-CRF" : "")}: parameters {network.Parameters.Values.Length:N0}; threads {arguments.Threads}; " +
+                  $"{(arguments.PyTorchInit ? "PyTorch's" : "the engine's")} initialisation; {(arguments.Bucketed ? "length-bucketed" : "shuffled")} batches");
 
 var trainer = new SequenceTrainer(network, new SequenceTrainerOptions
 {
     Optimizer = OptimizerKind.Adam, LearningRate = 1e-3, ClipNorm = 5, BatchSize = 32, Epochs = arguments.Epochs,
-    Patience = 0, Seed = arguments.Seed, ReportEvery = 1,
+    Patience = 0, Seed = arguments.Seed, ReportEvery = 1, BucketByLength = arguments.Bucketed,
 });
 double lossSum = 0, evaluationSeconds = 0, lastStepSeconds = 0;
 int lossCount = 0;

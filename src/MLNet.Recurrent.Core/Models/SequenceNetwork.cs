@@ -114,6 +114,22 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         _outputDropout.Reset(unchecked(seed * 31 + 2));
     }
 
+    /// <summary>
+    /// Seeds every weight exactly as PyTorch's modules initialise themselves (for parity runs against a PyTorch
+    /// reference): embeddings N(0, 1), every recurrent weight and bias U(-1/sqrt(H), 1/sqrt(H)), the output layer
+    /// U(-1/sqrt(In), 1/sqrt(In)), the CRF's transitions U(-0.1, 0.1); dropout masks as <see cref="Initialize"/>.
+    /// </summary>
+    public void InitializeLikePyTorch(int seed)
+    {
+        var random = new DeterministicRandom(seed);
+        _embedding?.Initialize(random);
+        _rnn.InitializeWeights(random);
+        _output.Initialize(random);
+        _crf?.Initialize(random);
+        _rnn.ResetDropout(unchecked(seed * 31 + 1));
+        _outputDropout.Reset(unchecked(seed * 31 + 2));
+    }
+
     /// <summary>A deep copy with the same weights and its own workspaces (for another thread).</summary>
     public SequenceNetwork Clone()
     {

@@ -17,6 +17,7 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
     private readonly IBatchSource<TBatch> _data;
     private readonly TBatch _batch;
     private readonly int _epochs, _batchSize, _seed;
+    private readonly bool _bucket;
     private readonly int[] _train, _validation, _lengths;
     private DeterministicRandom _random = new(0);
     private ulong[] _epochRandom = [];
@@ -62,6 +63,7 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
         _batch = batch;
         _epochs = epochs;
         _batchSize = options.BatchSize;
+        _bucket = options.BucketByLength;
         _seed = options.Seed;
         var random = new DeterministicRandom(_seed);
         var order = Enumerable.Range(0, data.Count).ToArray();
@@ -135,7 +137,7 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
             Epoch++;
             _batchInEpoch = 0;
             _epochRandom = _random.GetState();
-            _batches = LengthBuckets.Batches(_lengths, _batchSize, _random);
+            _batches = DrawBatches();
         }
         int[] rows = _batches[_batchInEpoch];
         Span<int> indices = rows.Length <= 256 ? stackalloc int[rows.Length] : new int[rows.Length];
@@ -153,6 +155,8 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
 
     /// <inheritdoc/>
     public EvaluationResult Evaluate() => Score(_network, _data, _batch, _validation, _batchSize);
+
+    private int[][] DrawBatches() => _bucket ? LengthBuckets.Batches(_lengths, _batchSize, _random) : LengthBuckets.Shuffled(_lengths.Length, _batchSize, _random);
 
     /// <inheritdoc/>
     public void Finish()
@@ -177,7 +181,7 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
         Epoch = checkpoint.Epoch;
         checkpoint.RestoreRandom(ShuffleKey, _random);
         _epochRandom = _random.GetState();
-        _batches = Epoch > 0 ? LengthBuckets.Batches(_lengths, _batchSize, _random) : [];
+        _batches = Epoch > 0 ? DrawBatches() : [];
         _batchInEpoch = checkpoint.State.Contains(BatchKey) ? checkpoint.BatchInEpoch : 0;
     }
 

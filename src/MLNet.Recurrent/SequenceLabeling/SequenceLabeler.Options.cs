@@ -66,8 +66,9 @@ public sealed partial class SequenceLabeler
 
     /// <summary>
     /// Options of <see cref="SequenceLabeler"/>. Every property is settable and has a default (see <see cref="Defaults"/>).
+    /// Seed, threads, progress and cancellation are shared by every trained component (<see cref="RecurrentTrainerOptions"/>).
     /// </summary>
-    public sealed class Options
+    public sealed class Options : RecurrentTrainerOptions
     {
         /// <summary>
         /// The labels: a vector of keys (from <c>MapValueToKey</c> on a vector of strings), one per step of the
@@ -147,14 +148,5 @@ public sealed partial class SequenceLabeler
 
         /// <summary>Token keys seen fewer than this many times in training share the unknown embedding; 1 gives every key seen its own.</summary>
         public int MinTokenCount { get; set; } = Defaults.MinTokenCount;
-
-        /// <summary>Seeds the weights, the validation split, the batch order and dropout; null draws it from the <c>MLContext</c>.</summary>
-        public int? Seed { get; set; }
-
-        /// <summary>The most threads the engine's matrix products use during <c>Fit</c> (restored after); null leaves it as it is.</summary>
-        public int? Threads { get; set; }
-
-        /// <summary>Stops <c>Fit</c> at the next mini-batch with an <see cref="OperationCanceledException"/>.</summary>
-        public CancellationToken CancellationToken { get; set; }
     }
 }

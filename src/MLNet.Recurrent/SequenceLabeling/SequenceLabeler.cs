@@ -3,11 +3,9 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Recurrent.Core.Models;
-using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
-using MLNet.Recurrent.SequenceClassification;
 using MLNet.Recurrent.SequenceLabeling.Internals;
 
 namespace MLNet.Recurrent.SequenceLabeling;
@@ -36,40 +34,61 @@ public sealed partial class SequenceLabeler : RecurrentEstimatorBase<SequenceLab
         : base(env, ComponentName)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = Check(options);
+        _options = (Options)options.Clone(); // later changes to the caller's object do not change this estimator
+        _options.ClassWeights = (float[]?)options.ClassWeights?.Clone();
+        Validate(_options);
     }
 
-    private static Options Check(Options o)
+    /// <inheritdoc/>
+    private protected override RecurrentTrainerOptions TrainerOptions => _options;
+
+    /// <summary>
+    /// Checks the options the engine does not know (columns, frame size, vocabulary limit); the engine's own options
+    /// objects then name every other wrong value, so a bad option fails here, not at <c>Fit</c>.
+    /// </summary>
+    private static void Validate(Options o)
     {
+        o.Validate();
         if (string.IsNullOrWhiteSpace(o.LabelColumnName)) ThrowHelper.OutOfRange(nameof(Options.LabelColumnName), o.LabelColumnName, "it must name a column");
         if (string.IsNullOrWhiteSpace(o.FeatureColumnName)) ThrowHelper.OutOfRange(nameof(Options.FeatureColumnName), o.FeatureColumnName, "it must name a column");
         if (o.FrameSize < 0) ThrowHelper.OutOfRange(nameof(Options.FrameSize), o.FrameSize, "it must be positive, or 0 to take D from the column's dimensions [0, D]");
-        if (!Enum.IsDefined(o.Cell)) ThrowHelper.OutOfRange(nameof(Options.Cell), o.Cell, "it must be Lstm, Gru, RnnTanh or RnnRelu");
-        if (!Enum.IsDefined(o.OutputLayer)) ThrowHelper.OutOfRange(nameof(Options.OutputLayer), o.OutputLayer, "it must be Softmax or Crf");
+        if (o.MinTokenCount <= 0) ThrowHelper.OutOfRange(nameof(Options.MinTokenCount), o.MinTokenCount, "it must be positive");
         if (o.ClassWeights is not null && o.OutputLayer == SequenceOutputLayer.Crf)
             ThrowHelper.OutOfRange(nameof(Options.ClassWeights), $"{o.ClassWeights.Length} weights", "class weights apply to the Softmax output layer, not the Crf");
-        foreach (var (value, name) in (ReadOnlySpan<(int, string)>)[(o.HiddenSize, nameof(Options.HiddenSize)), (o.Layers, nameof(Options.Layers)),
-                     (o.EmbeddingSize, nameof(Options.EmbeddingSize)), (o.Epochs, nameof(Options.Epochs)), (o.BatchSize, nameof(Options.BatchSize)),
-                     (o.MinTokenCount, nameof(Options.MinTokenCount))])
-            if (value <= 0) ThrowHelper.OutOfRange(name, value, "it must be positive");
-        if (!(o.Dropout >= 0f && o.Dropout < 1f)) ThrowHelper.OutOfRange(nameof(Options.Dropout), o.Dropout, "it must be in [0, 1)");
-        if (!Enum.IsDefined(o.Optimizer)) ThrowHelper.OutOfRange(nameof(Options.Optimizer), o.Optimizer, "it must be a defined optimizer");
-        if (!(o.LearningRate > 0) || double.IsInfinity(o.LearningRate)) ThrowHelper.OutOfRange(nameof(Options.LearningRate), o.LearningRate, "it must be a positive finite number");
-        if (!(o.ClipNorm >= 0) || double.IsInfinity(o.ClipNorm)) ThrowHelper.OutOfRange(nameof(Options.ClipNorm), o.ClipNorm, "it must be zero (off) or a positive finite number");
-        if (!(o.ValidationFraction >= 0 && o.ValidationFraction < 1)) ThrowHelper.OutOfRange(nameof(Options.ValidationFraction), o.ValidationFraction, "it must be in [0, 1)");
-        if (o.Patience < 0) ThrowHelper.OutOfRange(nameof(Options.Patience), o.Patience, "it must be zero (never stop early) or positive");
-        if (o.Threads is <= 0) ThrowHelper.OutOfRange(nameof(Options.Threads), o.Threads, "it must be positive, or null to leave the thread count as it is");
-        // A private copy: later changes to the caller's object do not change this estimator.
-        return new Options
-        {
-            LabelColumnName = o.LabelColumnName, FeatureColumnName = o.FeatureColumnName, FrameSize = o.FrameSize, Cell = o.Cell,
-            HiddenSize = o.HiddenSize, Layers = o.Layers, Bidirectional = o.Bidirectional, EmbeddingSize = o.EmbeddingSize,
-            Dropout = o.Dropout, OutputLayer = o.OutputLayer, ClassWeights = (float[]?)o.ClassWeights?.Clone(), Epochs = o.Epochs,
-            BatchSize = o.BatchSize, Optimizer = o.Optimizer, LearningRate = o.LearningRate, ClipNorm = o.ClipNorm,
-            ValidationFraction = o.ValidationFraction, Patience = o.Patience, MinTokenCount = o.MinTokenCount, Seed = o.Seed,
-            Threads = o.Threads, CancellationToken = o.CancellationToken,
-        };
+        CoreNetworkOptions(o, vocabulary: 2, frameSize: 0, classes: o.ClassWeights?.Length is > 0 and var n ? n : 2).Validate();
+        CoreTrainerOptions(o, seed: 0).Validate();
     }
+
+    /// <summary>The engine's network options for these options and the data's input and classes.</summary>
+    private static SequenceNetworkOptions CoreNetworkOptions(Options o, int vocabulary, int frameSize, int classes) => new()
+    {
+        InputVocabularySize = vocabulary,
+        FrameSize = frameSize,
+        EmbeddingSize = o.EmbeddingSize,
+        Cell = o.Cell,
+        HiddenSize = o.HiddenSize,
+        Layers = o.Layers,
+        Bidirectional = o.Bidirectional,
+        Dropout = o.Dropout,
+        PerStepOutput = true,
+        OutputSize = classes,
+        OutputLayer = o.OutputLayer,
+        ClassWeights = o.ClassWeights,
+    };
+
+    /// <summary>The engine's trainer options for these options.</summary>
+    private static SequenceTrainerOptions CoreTrainerOptions(Options o, int seed) => new()
+    {
+        Epochs = o.Epochs,
+        BatchSize = o.BatchSize,
+        Optimizer = o.Optimizer,
+        LearningRate = o.LearningRate,
+        ClipNorm = o.ClipNorm,
+        ValidationFraction = o.ValidationFraction,
+        Patience = o.Patience,
+        Seed = seed,
+        ReportEvery = 1, // every step, so the epoch log can average the training loss
+    };
 
     /// <summary>What the feature column must be: keys, or frames of the configured (or declared) size.</summary>
     internal static ColumnExpectation FeatureExpectation(int frameSize) =>
@@ -97,60 +116,22 @@ public sealed partial class SequenceLabeler : RecurrentEstimatorBase<SequenceLab
             ThrowHelper.OutOfRange(nameof(Options.ClassWeights), $"{weights.Length} weights", $"it must hold one weight per label key of column '{label.Name}' ({classCount})");
         string[] classNames = ClassNames(label, classCount);
 
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(session.CancellationToken, _options.CancellationToken);
         LabelingData data = LabelingData.Read(input, features, label, SequenceInput.For(features, _options.FrameSize), classCount,
-            _options.MinTokenCount, session, linked.Token);
+            _options.MinTokenCount, session, session.CancellationToken);
         SequenceInput sequenceInput = data.Input;
         session.Info($"{Name}: training a {_options.Cell}{(_options.OutputLayer == SequenceOutputLayer.Crf ? "-CRF" : "")} labeler on {data.Sequences.Count} rows ({data.Steps} labelled steps, up to {data.Longest} per row) of " +
             (sequenceInput.IsTokens
                 ? $"tokens (embeddings for {sequenceInput.VocabularySize - 1} of {sequenceInput.KeyCount} keys, seen at least {_options.MinTokenCount} times, + unknown)"
                 : $"frames of {sequenceInput.FrameSize} features") + $", {classCount} classes.");
 
-        int seed = _options.Seed ?? session.NextSeed();
-        var network = new SequenceNetwork(new SequenceNetworkOptions
-        {
-            InputVocabularySize = sequenceInput.IsTokens ? sequenceInput.VocabularySize : 0,
-            FrameSize = sequenceInput.IsTokens ? 0 : sequenceInput.FrameSize,
-            EmbeddingSize = _options.EmbeddingSize,
-            Cell = _options.Cell,
-            HiddenSize = _options.HiddenSize,
-            Layers = _options.Layers,
-            Bidirectional = _options.Bidirectional,
-            Dropout = _options.Dropout,
-            PerStepOutput = true,
-            OutputSize = classCount,
-            OutputLayer = _options.OutputLayer,
-            ClassWeights = _options.ClassWeights,
-        });
-        network.Initialize(seed);
-        var trainer = new SequenceTrainer(network, new SequenceTrainerOptions
-        {
-            Epochs = _options.Epochs, BatchSize = _options.BatchSize, Optimizer = _options.Optimizer, LearningRate = _options.LearningRate,
-            ClipNorm = _options.ClipNorm, ValidationFraction = _options.ValidationFraction, Patience = _options.Patience, Seed = seed,
-            ReportEvery = 1, // every step, so the epoch log can average the training loss
-        });
-
-        int previousThreads = ComputeSettings.MaxThreads;
-        if (_options.Threads is int threads) ComputeSettings.MaxThreads = threads;
-        TrainingResult result;
+        var network = new SequenceNetwork(CoreNetworkOptions(_options,
+            sequenceInput.IsTokens ? sequenceInput.VocabularySize : 0, sequenceInput.IsTokens ? 0 : sequenceInput.FrameSize, classCount));
+        network.Initialize(session.Seed);
+        var trainer = new SequenceTrainer(network, CoreTrainerOptions(_options, session.Seed));
         var log = new EpochLog(session, Name, _options.Epochs);
-        try
-        {
-            result = trainer.Fit(data.Sequences, log, linked.Token);
-        }
-        finally
-        {
-            if (_options.Threads is not null) ComputeSettings.MaxThreads = previousThreads;
-        }
+        TrainingResult result = trainer.Fit(data.Sequences, session.Progress(log), session.CancellationToken);
         log.Flush();
-        if (result.Canceled)
-        {
-            session.ThrowIfCanceled();
-            throw new OperationCanceledException($"{Name}: training was canceled by Options.CancellationToken after {result.Steps} steps.", _options.CancellationToken);
-        }
-        session.Info(result.BestValidation is { } best
-            ? $"{Name}: {(result.StoppedEarly ? "stopped early" : "finished")} after {result.Epochs} epochs ({result.Steps} steps); kept the weights of the best validation loss {best.Loss:F4} (per-step accuracy {best.Accuracy.ToString("P2", CultureInfo.InvariantCulture)})."
-            : $"{Name}: finished after {result.Epochs} epochs ({result.Steps} steps).");
+        session.Complete(result, "steps");
         return new SequenceLabelingTransformer(Host, _options.FeatureColumnName, classNames, sequenceInput, network, result);
     }
 

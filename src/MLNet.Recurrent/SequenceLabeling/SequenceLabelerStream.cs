@@ -1,6 +1,6 @@
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Internals;
-using MLNet.Recurrent.SequenceClassification;
+using MLNet.Recurrent.MlNetInternals;
 
 namespace MLNet.Recurrent.SequenceLabeling;
 

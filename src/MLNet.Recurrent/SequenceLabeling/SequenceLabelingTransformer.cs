@@ -6,7 +6,6 @@ using MLNet.Recurrent.Core.Serialization;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
-using MLNet.Recurrent.SequenceClassification;
 
 namespace MLNet.Recurrent.SequenceLabeling;
 

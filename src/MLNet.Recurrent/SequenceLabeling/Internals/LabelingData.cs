@@ -2,7 +2,6 @@ using Microsoft.ML;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
-using MLNet.Recurrent.SequenceClassification;
 
 namespace MLNet.Recurrent.SequenceLabeling.Internals;
 
