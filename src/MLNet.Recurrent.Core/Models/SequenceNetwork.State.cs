@@ -19,6 +19,8 @@ public sealed partial class SequenceNetwork
         if (!Options.PerStepOutput || Options.Bidirectional)
             Internals.ThrowHelper.InvalidOperation(
                 $"Streaming needs a unidirectional network that predicts every step; this one has Bidirectional = {Options.Bidirectional}, PerStepOutput = {Options.PerStepOutput}.");
+        if (Options.CharacterFeatures)
+            Internals.ThrowHelper.InvalidOperation("Streaming does not read character-level word features yet; build the network with CharacterVocabularySize = 0 to stream.");
         return new SequenceNetworkStream(_embedding, Options.FrameSize, _rnn, _output, batch);
     }
 

@@ -79,7 +79,8 @@ public sealed partial class SequenceNetwork
         Tensor dFeatures = _pooling is null ? _dRnnOutput : _dPooled;
         _outputDropout.Backward(dFeatures, _dHeadInput);
         _pooling?.Backward(_dRnnOutput, _dPooled);
-        _rnn.Backward(_embedding is null ? null : _dEmbedded, null, null, null, _dRnnOutput, null, null);
+        _rnn.Backward(_embedding is null ? null : _charRnn is null ? _dEmbedded : _dWordInput, null, null, null, _dRnnOutput, null, null);
+        if (_charRnn is not null) CharacterFeaturesBackward(batch);
         if (_embedding is not null)
         {
             _dEmbedded.Resize(batch.Steps * batch.BatchSize, Options.EmbeddingSize);
@@ -113,7 +114,7 @@ public sealed partial class SequenceNetwork
         {
             _embedding.Forward(batch.Tokens, _embedded);
             _embedded.Resize(steps, b, Options.EmbeddingSize);
-            x = _embedded;
+            x = _charRnn is null ? _embedded : WithCharacterFeatures(batch, _embedded, training);
         }
         else x = batch.Frames;
 

@@ -48,6 +48,7 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         Options = options;
         Parameters = new ParameterSet();
         if (options.TokenInput) _embedding = new Embedding(Parameters, options.InputVocabularySize, options.EmbeddingSize, prefix: "embedding.");
+        BuildCharacterLayers();
         _rnn = new RecurrentLayer(new RecurrentLayerOptions
         {
             Cell = options.Cell,
@@ -110,6 +111,7 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         if (forgetGateBiasOne && Options.Cell == CellType.Lstm) Initializers.LstmForgetGateBias(Parameters, "rnn.");
         _output.Initialize(random);
         _crf?.Initialize(random);
+        InitializeCharacterLayers(random);
         _rnn.ResetDropout(unchecked(seed * 31 + 1));
         _outputDropout.Reset(unchecked(seed * 31 + 2));
     }
@@ -126,6 +128,7 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         _rnn.InitializeWeights(random);
         _output.Initialize(random);
         _crf?.Initialize(random);
+        InitializeCharacterLayers(random);
         _rnn.ResetDropout(unchecked(seed * 31 + 1));
         _outputDropout.Reset(unchecked(seed * 31 + 2));
     }
@@ -145,5 +148,6 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
                      _carriedHidden, _carriedCell, _dLogits, _dHeadInput, _dPooled, _dRnnOutput, _dEmbedded, _marginals])
             t.Dispose();
         _loss.Dispose();
+        DisposeCharacterWorkspaces();
     }
 }

@@ -221,4 +221,64 @@ public class SequenceLabelingNetworkTests(ITestOutputHelper output)
             Assert.Equal(row / 2 < batch.Lengths[row % 2] ? 1f : 0f, sum, 4);
         }
     }
+
+    private static SequenceBatch CharacterBatch(int seed)
+    {
+        var rng = new Random(seed);
+        int[] lengths = [4, 2, 3];
+        var batch = new SequenceBatch();
+        batch.Reset(lengths.Length, 4, 0, perStepTargets: true);
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            batch.SetTokens(b, Enumerable.Range(0, lengths[b]).Select(_ => rng.Next(5)).ToArray());
+            int[] counts = Enumerable.Range(0, lengths[b]).Select(_ => 1 + rng.Next(4)).ToArray();
+            batch.SetTokenCharacters(b, Enumerable.Range(0, counts.Sum()).Select(_ => 1 + rng.Next(6)).ToArray(), counts);
+            batch.SetStepTargets(b, Enumerable.Range(0, lengths[b]).Select(_ => rng.Next(3)).ToArray());
+        }
+        return batch;
+    }
+
+    [Theory]
+    [InlineData(SequenceOutputLayer.Softmax)]
+    [InlineData(SequenceOutputLayer.Crf)]
+    public void Character_feature_gradients_match_finite_differences_through_the_character_lstm(SequenceOutputLayer layer)
+    {
+        var network = new SequenceNetwork(new SequenceNetworkOptions
+        {
+            InputVocabularySize = 5, EmbeddingSize = 3, HiddenSize = 4, Bidirectional = true, PerStepOutput = true, OutputSize = 3,
+            OutputLayer = layer, CharacterVocabularySize = 7, CharacterEmbeddingSize = 3, CharacterHiddenSize = 2,
+        });
+        network.Initialize(seed: 4);
+        using var batch = CharacterBatch(seed: 5);
+        double error = CheckGradients(network, batch, output);
+        Assert.Contains("char_rnn.weight_hh_l0_reverse", network.Parameters.Parameters.Select(p => p.Name));
+        Assert.Contains("char_embedding.weight", network.Parameters.Parameters.Select(p => p.Name));
+        Assert.True(error < 2e-2, $"max relative error {error:E2}");
+    }
+
+    [Fact]
+    public void With_character_features_an_unknown_word_is_labelled_from_its_spelling()
+    {
+        // Every token id is 1 (<unk>): only the spelling tells the class: words ending in 's' are class 1.
+        var rng = new Random(7);
+        int[][] tokens = new int[60][], labels = new int[60][];
+        int[][][] chars = new int[60][][];
+        for (int i = 0; i < 60; i++)
+        {
+            int n = 2 + rng.Next(4);
+            tokens[i] = Enumerable.Repeat(1, n).ToArray();
+            chars[i] = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, 2 + rng.Next(4)).Select(_ => 2 + rng.Next(8)).ToArray()).ToArray();
+            labels[i] = chars[i].Select(w => w[^1] == 9 ? 1 : 0).ToArray();
+        }
+        using var network = new SequenceNetwork(new SequenceNetworkOptions
+        {
+            InputVocabularySize = 2, EmbeddingSize = 4, HiddenSize = 8, Bidirectional = true, PerStepOutput = true, OutputSize = 2,
+            CharacterVocabularySize = 10, CharacterEmbeddingSize = 6, CharacterHiddenSize = 8,
+        });
+        network.Initialize(seed: 1);
+        var result = new SequenceTrainer(network, new SequenceTrainerOptions { Epochs = 40, BatchSize = 10, LearningRate = 1e-2, ValidationFraction = 0.2, Patience = 0 })
+            .Fit(InMemorySequences.LabelledWithCharacters(tokens, chars, labels));
+        output.WriteLine($"validation accuracy {result.BestValidation!.Accuracy:P1} (loss {result.BestValidation.Loss:F4})");
+        Assert.True(result.BestValidation.Accuracy > 0.95, $"accuracy {result.BestValidation.Accuracy}");
+    }
 }
