@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PosTaggingSample;
 
 /// <summary>Command-line options; the defaults are the reference configuration.</summary>
-internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epochs, int Threads, int Limit, int Seed, bool PyTorchInit, bool Bucketed)
+internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epochs, int Threads, int Limit, int Seed, bool PyTorchInit, bool Bucketed, bool Chars = false)
 {
     public static Arguments Parse(string[] args)
     {
@@ -24,7 +24,8 @@ internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epoc
                 // The reference's setup by default: PyTorch's initialisation, batches cut from one permutation per epoch.
                 "--engine-init" => a with { PyTorchInit = false },
                 "--bucketed" => a with { Bucketed = true },
-                var other => throw new ArgumentException($"Unknown option '{other}'; expected --data, --tagset, --crf, --epochs, --threads, --limit, --seed, --engine-init or --bucketed."),
+                "--chars" => a with { Chars = true },
+                var other => throw new ArgumentException($"Unknown option '{other}'; expected --data, --tagset, --crf, --epochs, --threads, --limit, --seed, --engine-init, --bucketed or --chars."),
             };
         }
         return a;

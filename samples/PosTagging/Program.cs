@@ -5,8 +5,10 @@
 // never-seen words, the most-frequent-tag baseline on the same split, macro-F1, and training tokens per second.
 //   dotnet run -c Release --project samples/PosTagging [-- --crf] [--epochs 5] [--threads 1] [--limit N] [--tagset full]
 //     [--engine-init] (the engine's Glorot/orthogonal initialisation instead of PyTorch's) [--bucketed] (length-bucketed batches)
+//     [--chars] (character-level word features: a bidirectional LSTM of 25 over each word's characters)
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using MLNet.Recurrent.Core.Evaluation;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
@@ -29,9 +31,20 @@ int testUnseen = corpus.Test.Sum(s => s.Count(p => !vocabulary.TrainCounts.Conta
 Console.WriteLine($"tagset {(arguments.FullTags ? "full" : "base")}: {corpus.Tags.Length} tags; word types in train {vocabulary.TrainCounts.Count:N0}; " +
                   $"vocabulary {vocabulary.Count:N0}; test tokens <unk> {testUnk:N0}, never seen in train {testUnseen:N0}");
 
-InMemorySequences Encode(List<(string Word, string Tag)[]> sentences) => InMemorySequences.Labelled(
-    sentences.Select(s => s.Select(p => vocabulary.IdOf(p.Word)).ToArray()).ToArray(),
-    sentences.Select(s => s.Select(p => tagIds[p.Tag]).ToArray()).ToArray());
+// Character ids for the optional character features: 0 = padding, 1 = a character not seen in train, then train's characters.
+var charIds = new Dictionary<Rune, int>();
+foreach (var sentence in corpus.Train)
+    foreach (var (word, _) in sentence)
+        foreach (Rune r in word.EnumerateRunes()) charIds.TryAdd(r, charIds.Count + 2);
+int[] Spell(string word) => word.EnumerateRunes().Select(r => charIds.GetValueOrDefault(r, 1)).ToArray();
+InMemorySequences Encode(List<(string Word, string Tag)[]> sentences)
+{
+    int[][] tokens = sentences.Select(s => s.Select(p => vocabulary.IdOf(p.Word)).ToArray()).ToArray();
+    int[][] tags = sentences.Select(s => s.Select(p => tagIds[p.Tag]).ToArray()).ToArray();
+    return arguments.Chars
+        ? InMemorySequences.LabelledWithCharacters(tokens, sentences.Select(s => s.Select(p => Spell(p.Word)).ToArray()).ToArray(), tags)
+        : InMemorySequences.Labelled(tokens, tags);
+}
 var train = Encode(corpus.Train);
 var validation = Encode(corpus.Validation);
 
@@ -40,10 +53,12 @@ using var network = new SequenceNetwork(new SequenceNetworkOptions
     InputVocabularySize = vocabulary.Count, EmbeddingSize = 100, Cell = CellType.Lstm, HiddenSize = 128, Layers = 1,
     Bidirectional = true, PerStepOutput = true, OutputSize = corpus.Tags.Length,
     OutputLayer = arguments.Crf ? SequenceOutputLayer.Crf : SequenceOutputLayer.Softmax,
+    CharacterVocabularySize = arguments.Chars ? charIds.Count + 2 : 0, CharacterEmbeddingSize = 25, CharacterHiddenSize = 25,
 });
 if (arguments.PyTorchInit) network.InitializeLikePyTorch(arguments.Seed);
 else network.Initialize(arguments.Seed);
-Console.WriteLine($"BiLSTM{(arguments.Crf ? "-CRF" : "")}: parameters {network.Parameters.Values.Length:N0}; threads {arguments.Threads}; " +
+string modelName = $"BiLSTM{(arguments.Crf ? "-CRF" : "")}{(arguments.Chars ? " + char-LSTM" : "")}";
+Console.WriteLine($"{modelName}: parameters {network.Parameters.Values.Length:N0}; threads {arguments.Threads}; " +
                   $"{(arguments.PyTorchInit ? "PyTorch's" : "the engine's")} initialisation; {(arguments.Bucketed ? "length-bucketed" : "shuffled")} batches");
 
 var trainer = new SequenceTrainer(network, new SequenceTrainerOptions
@@ -87,7 +102,12 @@ for (int start = 0; start < order.Length; start += 256)
 {
     int n = Math.Min(256, order.Length - start), steps = corpus.Test[order[start + n - 1]].Length;
     batch.Reset(n, steps, 0, perStepTargets: true);
-    for (int b = 0; b < n; b++) batch.SetTokens(b, corpus.Test[order[start + b]].Select(p => vocabulary.IdOf(p.Word)).ToArray());
+    for (int b = 0; b < n; b++)
+    {
+        var sentence = corpus.Test[order[start + b]];
+        batch.SetTokens(b, sentence.Select(p => vocabulary.IdOf(p.Word)).ToArray());
+        if (arguments.Chars) batch.SetTokenCharacters(b, sentence.SelectMany(p => Spell(p.Word)).ToArray(), sentence.Select(p => Spell(p.Word).Length).ToArray());
+    }
     if (labels.Length < n * steps) labels = new int[n * steps];
     network.Label(batch, labels);
     for (int b = 0; b < n; b++)
@@ -114,7 +134,7 @@ for (int start = 0; start < order.Length; start += 256)
 var metrics = evaluator.Compute();
 string Pct(int[] h, int k) => count[k] > 0 ? $"{100.0 * h[k] / count[k]:F2}%" : "n/a";
 Console.WriteLine($"\ntest ({count[0]:N0} tokens, labelled in {clock.Elapsed.TotalSeconds:F1} s):");
-Console.WriteLine($"| | BiLSTM{(arguments.Crf ? "-CRF" : "")} | most-frequent tag (default '{baseline.Default}') |");
+Console.WriteLine($"| | {modelName} | most-frequent tag (default '{baseline.Default}') |");
 Console.WriteLine("|---|---|---|");
 Console.WriteLine($"| token accuracy | {Pct(hit, 0)} | {Pct(baselineHit, 0)} |");
 Console.WriteLine($"| <unk> tokens (n = {count[1]:N0}) | {Pct(hit, 1)} | {Pct(baselineHit, 1)} |");
