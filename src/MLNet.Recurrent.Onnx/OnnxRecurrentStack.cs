@@ -1,7 +1,7 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
-using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Onnx.Internals;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Onnx;
 

@@ -1,4 +1,4 @@
-using MLNet.Recurrent.CharLanguageModel;
+using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.Onnx.Internals;
 using MLNet.Recurrent.SequenceClassification;
 

@@ -1,9 +1,9 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Numerics;
-using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Onnx.Tests.TestSupport;
 using static MLNet.Recurrent.Onnx.Tests.TestSupport.OnnxRunner;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Onnx.Tests;
 

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.SequenceClassification;
 using static MLNet.Recurrent.Onnx.Tests.TestSupport.OnnxRunner;
+using MLNet.Recurrent.Core.Models;
 
 namespace MLNet.Recurrent.Onnx.Tests;
 
@@ -86,7 +87,7 @@ public sealed class TransformerOnnxExportTests
     {
         var ml = new MLContext(seed: 1);
         var rows = Enumerable.Range(0, 200).Select(i => new Line { Text = $"the cat {i % 7} sat on the mat." }).ToArray();
-        var model = ml.Transforms.Recurrent.CharLanguageModel("Text", new CharLanguageModel.CharLanguageModelTrainer.Options
+        var model = ml.Transforms.Recurrent.CharLanguageModel("Text", new LanguageModel.CharLanguageModelTrainer.Options
         {
             Cell = CellType.Gru, HiddenSize = 10, Layers = 2, EmbeddingSize = 6, Steps = 20, BatchSize = 4, SequenceLength = 16, EvaluateEvery = 20, Seed = 1,
         }).Fit(ml.Data.LoadFromEnumerable(rows));

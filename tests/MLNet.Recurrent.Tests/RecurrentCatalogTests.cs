@@ -6,7 +6,7 @@ namespace MLNet.Recurrent.Tests;
 public sealed class RecurrentCatalogTests
 {
     [Fact]
-    public void PropertyAndMethodFormsBuildTheSameComponent()
+    public void Property_and_method_forms_build_the_same_component()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = FrameData.ToDataView(ml, FrameData.Make(10, 2, seed: 8), FrameData.FramesType(2));

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Numerics;
 
 namespace MLNet.Recurrent.Core.Decoding;
 
@@ -117,12 +118,8 @@ public static class BeamSearch
         for (int r = 0; r < rows.Length / v; r++)
         {
             var row = rows.Slice(r * v, v);
-            float max = TensorPrimitives.Max(row);
-            if (float.IsNaN(max)) ThrowHelper.InvalidOperation($"The decoder produced NaN logits for row {r}.");
-            double sum = 0;
-            for (int i = 0; i < v; i++) sum += Math.Exp(row[i] - max);
-            float shift = max + (float)Math.Log(sum);
-            TensorPrimitives.Subtract(row, shift, row);
+            if (float.IsNaN(TensorPrimitives.Max(row))) ThrowHelper.InvalidOperation($"The decoder produced NaN logits for row {r}.");
+            LogSoftmaxOperator.Invoke(row, row, v);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Numerics;
 
 namespace MLNet.Recurrent.Core.Decoding;
 
@@ -49,9 +50,7 @@ public sealed class Sampler
 
         // Softmax of logits / T, computed stably (the max is subtracted first).
         float max = logits[ArgMax(logits)];
-        float inverseT = 1f / _options.Temperature;
-        for (int i = 0; i < v; i++) p[i] = (logits[i] - max) * inverseT;
-        TensorPrimitives.Exp(p, p);
+        SoftmaxOperator.Tempered(logits, p, max, 1f / _options.Temperature);
 
         int kept = v;
         bool truncate = (_options.TopK > 0 && _options.TopK < v) || _options.TopP < 1f;

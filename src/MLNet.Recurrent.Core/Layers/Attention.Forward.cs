@@ -94,7 +94,7 @@ public sealed partial class Attention
                 Span<float> valid = row[..length];
                 if (!float.IsFinite(TensorPrimitives.Max(valid)))
                     ThrowHelper.InvalidOperation($"Attention scores of decoder step {t}, sequence {j} are not finite (NaN or infinity in the queries, keys or weights).");
-                TensorPrimitives.SoftMax(valid, valid);
+                SoftmaxOperator.Row(valid, valid, out _);
             }
     }
 }

@@ -42,6 +42,12 @@ public sealed class RecurrentLayerOptions
     /// </summary>
     public int ConditioningSize { get; init; }
 
+    /// <summary>How <c>weight_hh_l{k}</c> starts when a network built on this layer is initialized.</summary>
+    public RecurrentInitialization Initialization { get; init; }
+
+    /// <summary>The spectral radius of each gate block of <c>weight_hh_l{k}</c> under <see cref="RecurrentInitialization.EchoState"/>; finite, positive.</summary>
+    public double EchoStateSpectralRadius { get; init; } = 1.1;
+
     /// <summary>The number of directions: 2 when <see cref="Bidirectional"/>, otherwise 1.</summary>
     public int Directions => Bidirectional ? 2 : 1;
 
@@ -62,5 +68,8 @@ public sealed class RecurrentLayerOptions
         ThrowHelper.ThrowIfNotPositive(Layers, nameof(Layers));
         ThrowHelper.ThrowIfNegative(ConditioningSize, nameof(ConditioningSize));
         if (!(Dropout >= 0f && Dropout < 1f)) ThrowHelper.OutOfRange(nameof(Dropout), Dropout, "it must be in [0, 1)");
+        if (!Enum.IsDefined(Initialization)) ThrowHelper.OutOfRange(nameof(Initialization), Initialization, "it must be Orthogonal or EchoState");
+        if (!(EchoStateSpectralRadius > 0) || double.IsInfinity(EchoStateSpectralRadius))
+            ThrowHelper.OutOfRange(nameof(EchoStateSpectralRadius), EchoStateSpectralRadius, "it must be a finite positive number");
     }
 }

@@ -103,12 +103,8 @@ public sealed class SoftmaxCrossEntropy : IDisposable
         {
             ReadOnlySpan<float> row = x.Slice(i * v, v);
             Span<float> probs = p.Slice(i * v, v);
-            float max = TensorPrimitives.Max(row);
+            float sum = SoftmaxOperator.Row(row, probs, out float max);
             if (!float.IsFinite(max)) ThrowBadLogits(row, i);
-            TensorPrimitives.Subtract(row, max, probs);
-            TensorPrimitives.Exp(probs, probs);
-            float sum = TensorPrimitives.Sum(probs);
-            TensorPrimitives.Multiply(probs, 1f / sum, probs);
 
             _rowScale[i] = 0;
             int y = targets[i];

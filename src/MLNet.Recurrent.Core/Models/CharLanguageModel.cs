@@ -16,6 +16,7 @@ public sealed partial class CharLanguageModel
 {
     private readonly object _gate = new();
     private readonly SequenceBatch _batch = new();
+    private readonly CarriedState _scoreState = new();
 
     /// <summary>Wraps a trained network and its vocabulary.</summary>
     /// <param name="vocabulary">The characters; the network's input and output size are its count.</param>
@@ -105,8 +106,7 @@ public sealed partial class CharLanguageModel
         double nll = 0;
         lock (_gate)
         {
-            Network.CarryState = true;
-            Network.ResetState();
+            CarriedState? state = null; // the chunks are one text: each starts where the previous one ended
             const int chunk = 256;
             for (int start = 0; start < ids.Length - 1; start += chunk)
             {
@@ -114,10 +114,11 @@ public sealed partial class CharLanguageModel
                 _batch.Reset(1, steps, 0, perStepTargets: true);
                 _batch.SetTokens(0, ids.AsSpan(start, steps));
                 _batch.SetStepTargets(0, ids.AsSpan(start + 1, steps));
+                _batch.InitialState = state;
                 Network.Forward(_batch, training: false);
+                state = Network.SaveFinalState(_scoreState);
                 nll += Network.LastLoss.NllSum;
             }
-            Network.ResetState();
         }
         int n = ids.Length - 1;
         return (-nll, nll / Math.Log(2) / n);

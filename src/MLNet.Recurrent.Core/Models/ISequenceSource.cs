@@ -3,7 +3,8 @@ namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>
 /// Labelled sequences that a trainer can batch: it asks for lengths to bucket them, then has each one written
-/// into a row of a <see cref="SequenceBatch"/>. The ML.NET layer implements it over columns; Core never sees ML.NET.
+/// into a row of a <see cref="SequenceBatch"/>. <see cref="InMemorySequences"/> holds them in arrays (the ML.NET layer
+/// reads its columns into one).
 /// </summary>
 public interface ISequenceSource
 {

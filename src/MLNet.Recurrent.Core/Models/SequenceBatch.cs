@@ -48,7 +48,14 @@ public sealed class SequenceBatch : IDisposable
     /// <summary>The target value of steps that count for nothing.</summary>
     public const int IgnoreTarget = -100;
 
-    /// <summary>Reshapes the batch and clears it: zero lengths, zero inputs, every target ignored.</summary>
+    /// <summary>
+    /// The state the batch's rows start from when they continue earlier chunks of the same streams (truncated BPTT,
+    /// chunked scoring): a network's <c>SaveFinalState</c> after the previous chunk. Null (what <see cref="Reset"/>
+    /// sets) starts every row from the network's initial state. Only the state is carried, not its gradient.
+    /// </summary>
+    public CarriedState? InitialState { get; set; }
+
+    /// <summary>Reshapes the batch and clears it: zero lengths, zero inputs, every target ignored, no initial state.</summary>
     /// <param name="batchSize">B, at least 1.</param>
     /// <param name="steps">T, zero or more.</param>
     /// <param name="frameSize">D for frame inputs, 0 for token inputs.</param>
@@ -75,6 +82,7 @@ public sealed class SequenceBatch : IDisposable
         Targets.Fill(IgnoreTarget);
         Frames.Resize(frameSize == 0 ? 0 : steps, batchSize, frameSize);
         Frames.Clear();
+        InitialState = null;
     }
 
     /// <summary>Writes sequence <paramref name="b"/>'s token ids and sets its length.</summary>

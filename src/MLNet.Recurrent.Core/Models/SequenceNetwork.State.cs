@@ -1,6 +1,5 @@
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers;
-using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Parameters;
 namespace MLNet.Recurrent.Core.Models;
 
@@ -9,7 +8,7 @@ public sealed partial class SequenceNetwork
     /// <summary>
     /// A lean step-at-a-time path over <paramref name="batch"/> rows (one token or frame per row in, logits out,
     /// state carried), with the weights pre-packed now; see <see cref="SequenceNetworkStream"/>. Independent of
-    /// <see cref="CarryState"/> and of any forward pass.
+    /// any forward pass.
     /// </summary>
     /// <param name="batch">B: rows stepped together; must be positive.</param>
     /// <exception cref="InvalidOperationException">The network does not predict every step, or is bidirectional.</exception>
@@ -24,31 +23,25 @@ public sealed partial class SequenceNetwork
         return new SequenceNetworkStream(_embedding, Options.FrameSize, _rnn, _output, batch);
     }
 
-    /// <summary>Copies the carried state into <paramref name="into"/> (or a new snapshot) and returns it.</summary>
-    public CarriedState SaveCarriedState(CarriedState? into = null)
+    /// <summary>
+    /// Copies the final state of the last forward pass ([L * dirs, B, H] hidden, and cell for an LSTM) into
+    /// <paramref name="into"/> (or a new snapshot) and returns it: set it as the next chunk's
+    /// <see cref="SequenceBatch.InitialState"/> to carry the state across chunks of the same streams.
+    /// </summary>
+    public CarriedState SaveFinalState(CarriedState? into = null)
     {
+        if (_lastBatch is null) Internals.ThrowHelper.InvalidOperation("SaveFinalState was called before any forward pass.");
         into ??= new CarriedState();
-        into.HasState = _hasCarriedState;
-        if (_hasCarriedState)
+        into.HasState = true;
+        into.Hidden.Resize(_finalHidden.Shape);
+        _finalHidden.Span.CopyTo(into.Hidden.Span);
+        if (Options.Cell == CellType.Lstm)
         {
-            into.Hidden.Resize(_carriedHidden.Shape);
-            _carriedHidden.Span.CopyTo(into.Hidden.Span);
-            into.Cell.Resize(_carriedCell.Shape);
-            _carriedCell.Span.CopyTo(into.Cell.Span);
+            into.Cell.Resize(_finalCell.Shape);
+            _finalCell.Span.CopyTo(into.Cell.Span);
         }
+        else into.Cell.Resize(0);
         return into;
-    }
-
-    /// <summary>Makes <paramref name="state"/> the state the next forward pass starts from.</summary>
-    public void RestoreCarriedState(CarriedState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        _hasCarriedState = state.HasState;
-        if (!state.HasState) return;
-        _carriedHidden.Resize(state.Hidden.Shape);
-        state.Hidden.Span.CopyTo(_carriedHidden.Span);
-        _carriedCell.Resize(state.Cell.Shape);
-        state.Cell.Span.CopyTo(_carriedCell.Span);
     }
 
     /// <summary>The states of every dropout mask generator (between layers, then before the output), for a training checkpoint.</summary>
@@ -77,30 +70,5 @@ public sealed partial class SequenceNetwork
             for (int i = 0; i < words; i++) one[i] = unchecked((ulong)state[k * words + i]);
             (k < count - 1 ? _rnn.DropoutLayers[k] : _outputDropout).SetRandomState(one);
         }
-    }
-
-    /// <summary>
-    /// Rebuilds the carried state's batch rows: new row i takes old row <c>sourceRows[i]</c> in every layer and
-    /// direction (beam search). Without a carried state nothing changes: every row is at the initial state.
-    /// </summary>
-    internal void GatherCarriedRows(ReadOnlySpan<int> sourceRows, Numerics.Tensor scratch)
-    {
-        if (!_hasCarriedState) return;
-        Gather(_carriedHidden, sourceRows, scratch);
-        if (_carriedCell.Length > 0) Gather(_carriedCell, sourceRows, scratch);
-    }
-
-    private static void Gather(Numerics.Tensor state, ReadOnlySpan<int> rows, Numerics.Tensor scratch)
-    {
-        // state: [L * dirs, B, H] -> [L * dirs, rows.Length, H]
-        int layers = state.Dim(0), b = state.Dim(1), h = state.Dim(2);
-        scratch.Resize(layers, rows.Length, h);
-        ReadOnlySpan<float> from = state.Span;
-        Span<float> to = scratch.Span;
-        for (int l = 0; l < layers; l++)
-            for (int i = 0; i < rows.Length; i++)
-                from.Slice((l * b + rows[i]) * h, h).CopyTo(to.Slice((l * rows.Length + i) * h, h));
-        state.Resize(layers, rows.Length, h);
-        scratch.Span.CopyTo(state.Span);
     }
 }

@@ -119,22 +119,13 @@ public sealed partial class SequenceNetwork
         else x = batch.Frames;
 
         bool lstm = Options.Cell == CellType.Lstm;
-        bool carry = CarryState && _hasCarriedState;
-        if (carry && _carriedHidden.Dim(1) != b)
-            ThrowHelper.Argument(nameof(batch), $"batch size {b}", $"a carried state has batch size {_carriedHidden.Dim(1)}; call ResetState() first");
-        _rnn.Forward(x, batch.Lengths, carry ? _carriedHidden : null, carry && lstm ? _carriedCell : null, null,
+        // A batch that continues earlier chunks of the same streams starts from their final state (its gradient is
+        // not carried: truncated BPTT); otherwise from the initial state (zeros or learned).
+        CarriedState? initial = batch.InitialState is { HasState: true } carried ? carried : null;
+        if (initial is not null && initial.Hidden.Dim(1) != b)
+            ThrowHelper.Argument(nameof(batch), $"batch size {b}", $"its initial state has batch size {initial.Hidden.Dim(1)}");
+        _rnn.Forward(x, batch.Lengths, initial?.Hidden, initial is not null && lstm ? initial.Cell : null, null,
             _rnnOutput, _finalHidden, lstm ? _finalCell : null, training);
-        if (CarryState)
-        {
-            _carriedHidden.Resize(_finalHidden.Shape);
-            _finalHidden.Span.CopyTo(_carriedHidden.Span);
-            if (lstm)
-            {
-                _carriedCell.Resize(_finalCell.Shape);
-                _finalCell.Span.CopyTo(_carriedCell.Span);
-            }
-            _hasCarriedState = true;
-        }
 
         Tensor features = _rnnOutput;
         if (_pooling is not null)

@@ -2,6 +2,7 @@ using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Parameters;
+using MLNet.Recurrent.Core.Reservoir;
 
 namespace MLNet.Recurrent.Core.Models;
 
@@ -30,15 +31,12 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     private readonly Tensor _logits = new(0);         // [N, K]
     private readonly Tensor _finalHidden = new(0);    // [L * dirs, B, H]
     private readonly Tensor _finalCell = new(0);      // [L * dirs, B, H]
-    private readonly Tensor _carriedHidden = new(0);  // [L * dirs, B, H]
-    private readonly Tensor _carriedCell = new(0);    // [L * dirs, B, H]
     private readonly Tensor _dLogits = new(0);
     private readonly Tensor _dHeadInput = new(0);
     private readonly Tensor _dPooled = new(0);
     private readonly Tensor _dRnnOutput = new(0);
     private readonly Tensor _dEmbedded = new(0);
     private SequenceBatch? _lastBatch;
-    private bool _hasCarriedState;
 
     /// <summary>Builds the network and registers its parameters (all zero until <see cref="Initialize"/>).</summary>
     public SequenceNetwork(SequenceNetworkOptions options)
@@ -58,6 +56,8 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
             Bidirectional = options.Bidirectional,
             Dropout = options.Dropout,
             LearnedInitialState = options.LearnedInitialState,
+            Initialization = options.Initialization,
+            EchoStateSpectralRadius = options.EchoStateSpectralRadius,
         }, Parameters, "rnn.");
         if (!options.PerStepOutput) _pooling = new SequencePooling(options.Pooling, options.Bidirectional);
         _outputDropout = new Dropout(options.Dropout, seed: 0);
@@ -82,17 +82,8 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     public RecurrentLayer Recurrent => _rnn;
 
     /// <summary>
-    /// Whether each <see cref="Forward"/> starts from the previous call's final state (truncated BPTT over one long
-    /// stream: the state is carried, its gradient is not). Call <see cref="ResetState"/> to start afresh.
-    /// </summary>
-    public bool CarryState { get; set; }
-
-    /// <summary>Forgets the carried state: the next forward starts from the initial state.</summary>
-    public void ResetState() => _hasCarriedState = false;
-
-    /// <summary>
     /// Seeds every weight and the dropout masks: normal embeddings, Glorot-uniform input weights and orthogonal
-    /// recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
+    /// (or, with <see cref="RecurrentInitialization.EchoState"/>, echo-state scaled) recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
     /// output layer's PyTorch default, and the CRF's transitions from U(-0.1, 0.1).
     /// </summary>
     public void Initialize(int seed, bool forgetGateBiasOne = true)
@@ -105,6 +96,8 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         {
             if (p.Name.StartsWith("rnn.weight_ih_", StringComparison.Ordinal) || p.Name.StartsWith("rnn.weight_vh_", StringComparison.Ordinal))
                 Initializers.GlorotUniform(p, random, blockRows: h);
+            else if (p.Name.StartsWith("rnn.weight_hh_", StringComparison.Ordinal) && Options.Initialization == RecurrentInitialization.EchoState)
+                EchoStateInitializer.Initialize(p, random, Options.EchoStateSpectralRadius, blockRows: h);
             else if (p.Name.StartsWith("rnn.weight_hh_", StringComparison.Ordinal))
                 Initializers.Orthogonal(p, random, blockRows: h);
         }
@@ -145,7 +138,7 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     public void Dispose()
     {
         foreach (var t in (Tensor[])[_embedded, _rnnOutput, _pooled, _headInput, _logits, _finalHidden, _finalCell,
-                     _carriedHidden, _carriedCell, _dLogits, _dHeadInput, _dPooled, _dRnnOutput, _dEmbedded, _marginals])
+                     _dLogits, _dHeadInput, _dPooled, _dRnnOutput, _dEmbedded, _marginals])
             t.Dispose();
         _loss.Dispose();
         DisposeCharacterWorkspaces();

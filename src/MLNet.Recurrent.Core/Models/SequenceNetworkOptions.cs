@@ -72,6 +72,12 @@ public sealed class SequenceNetworkOptions
     /// <summary>Whether tokens also carry character-level features.</summary>
     public bool CharacterFeatures => CharacterVocabularySize > 0;
 
+    /// <summary>How the recurrent weights start (<see cref="RecurrentLayerOptions.Initialization"/>).</summary>
+    public RecurrentInitialization Initialization { get; init; }
+
+    /// <summary>The spectral radius of each recurrent gate block under <see cref="RecurrentInitialization.EchoState"/>.</summary>
+    public double EchoStateSpectralRadius { get; init; } = 1.1;
+
     /// <summary>Whether inputs are token ids (otherwise frames).</summary>
     public bool TokenInput => InputVocabularySize > 0;
 

@@ -56,7 +56,6 @@ public sealed class SequenceTrainer
         ArgumentNullException.ThrowIfNull(validation);
         if (training.Count == 0) Internals.ThrowHelper.Argument(nameof(training), "0 sequences", "training needs at least one sequence");
         var joined = new JoinedSequences(training, validation);
-        _network.CarryState = false;
         var held = Enumerable.Range(training.Count, validation.Count).ToArray();
         var plan = new EpochPlan<SequenceBatch>(nameof(SequenceTrainer), _network, new SequenceBatchSource(_network, joined), _batch, _options.Epochs, _options, held);
         var loop = new TrainingLoop<SequenceBatch>(_network, plan, _options) { OnCheckpoint = OnCheckpoint };
@@ -83,7 +82,6 @@ public sealed class SequenceTrainer
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Count == 0) Internals.ThrowHelper.Argument(nameof(data), "0 sequences", "training needs at least one sequence");
-        _network.CarryState = false;
         var plan = new EpochPlan<SequenceBatch>(nameof(SequenceTrainer), _network, new SequenceBatchSource(_network, data), _batch, _options.Epochs, _options);
         var loop = new TrainingLoop<SequenceBatch>(_network, plan, _options) { OnCheckpoint = OnCheckpoint };
         return loop.Run(resume, progress, cancellation);

@@ -14,7 +14,7 @@ public sealed partial class StreamTrainer
     {
         private const string PositionKey = "stream.position";
 
-        private readonly StateRing _states = new(owner._options.EffectiveBackpropSteps / owner._options.SequenceLength, owner._network);
+        private readonly StateRing _states = new(owner._options.EffectiveBackpropSteps / owner._options.SequenceLength);
         private long _position;
 
         public string Kind => StreamTrainer.Kind;
@@ -34,8 +34,6 @@ public sealed partial class StreamTrainer
 
         public void Start()
         {
-            owner._network.CarryState = true;
-            owner._network.ResetState();
             _states.Clear();
             _position = 0;
             Epoch = 1;
@@ -54,8 +52,8 @@ public sealed partial class StreamTrainer
             }
             // The window re-reads up to k2 - k1 earlier steps from the state saved when it began.
             long start = Math.Max(0, _position + k1 - k2);
-            _states.LoadStartState(owner._network, (int)((_position - start) / k1));
             owner.FillTracks(train.Span, trackLength, owner._options.BatchSize, start, (int)(_position + k1 - start), firstTarget: (int)(_position - start));
+            batch.InitialState = _states.StartState((int)((_position - start) / k1));
             return true;
         }
 
@@ -68,7 +66,9 @@ public sealed partial class StreamTrainer
 
         public EvaluationResult Evaluate() => owner.Evaluate(validation.Span);
 
-        public void Finish() => owner._network.ResetState();
+        public void Finish()
+        {
+        }
 
         public void Save(TrainingCheckpoint checkpoint)
         {

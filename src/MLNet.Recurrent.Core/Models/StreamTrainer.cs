@@ -14,6 +14,7 @@ public sealed partial class StreamTrainer
     private readonly SequenceNetwork _network;
     private readonly StreamTrainerOptions _options;
     private readonly SequenceBatch _batch = new();
+    private readonly CarriedState _evaluationState = new();
 
     /// <summary>Prepares to train <paramref name="network"/> (per-step token output) from its current weights.</summary>
     public StreamTrainer(SequenceNetwork network, StreamTrainerOptions options)
@@ -95,22 +96,20 @@ public sealed partial class StreamTrainer
         int b = _options.ValidationTracks;
         long trackLength = (stream.Length - 1) / b;
         if (trackLength < 1) ThrowHelper.Argument(nameof(stream), $"{stream.Length} tokens", $"it needs at least {b + 1} tokens for {b} tracks");
-        var saved = _network.SaveCarriedState();
-        bool carry = _network.CarryState;
-        _network.CarryState = true; // the chunks are one stream: each starts from the state the previous one ended in
-        _network.ResetState();
+        // The chunks are one stream: each starts from the state the previous one ended in.
+        CarriedState? state = null;
         double nll = 0, count = 0, correct = 0;
         for (long start = 0; start < trackLength; start += _options.ValidationChunk)
         {
             int steps = (int)Math.Min(_options.ValidationChunk, trackLength - start);
             FillTracks(stream, trackLength, b, start, steps, firstTarget: 0);
+            _batch.InitialState = state;
             _network.Forward(_batch, training: false);
+            state = _network.SaveFinalState(_evaluationState);
             nll += _network.LastLoss.NllSum;
             count += _network.LastLoss.Count;
             correct += SequenceTrainer.CountCorrect(_network.Logits, _batch.Targets);
         }
-        _network.CarryState = carry;
-        _network.RestoreCarriedState(saved);
         return new EvaluationResult(count > 0 ? nll / count : 0, count > 0 ? correct / count : 0, (long)count);
     }
 

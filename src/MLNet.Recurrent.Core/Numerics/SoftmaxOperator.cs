@@ -17,15 +17,39 @@ public readonly struct SoftmaxOperator
     public static void Invoke(ReadOnlySpan<float> x, Span<float> y, int columns)
     {
         int rows = RowChecks.Rows(columns, x, nameof(x), y.Length, nameof(y));
-        for (int r = 0; r < rows; r++)
-        {
-            var xr = x.Slice(r * columns, columns);
-            var yr = y.Slice(r * columns, columns);
-            float max = TensorPrimitives.Max(xr);
-            TensorPrimitives.Subtract(xr, max, yr);
-            TensorPrimitives.Exp(yr, yr);
-            TensorPrimitives.Divide(yr, TensorPrimitives.Sum<float>(yr), yr);
-        }
+        for (int r = 0; r < rows; r++) Row(x.Slice(r * columns, columns), y.Slice(r * columns, columns), out _);
+    }
+
+    /// <summary>
+    /// The one softmax kernel every layer and decoder uses: one row of logits into probabilities. Returns the sum of
+    /// <c>exp(x_j - max)</c> and the row's <paramref name="max"/>, so a loss can take <c>log p_y = x_y - max - log(sum)</c>
+    /// without a second pass. A row whose max is not finite is left to the caller to reject (the result is NaN).
+    /// </summary>
+    /// <param name="x">One row of logits [V].</param>
+    /// <param name="y">Its probabilities [V]; may be <paramref name="x"/> itself.</param>
+    /// <param name="max">The row's largest logit.</param>
+    internal static float Row(ReadOnlySpan<float> x, Span<float> y, out float max)
+    {
+        max = TensorPrimitives.Max(x);
+        TensorPrimitives.Subtract(x, max, y);
+        TensorPrimitives.Exp(y, y);
+        float sum = TensorPrimitives.Sum(y);
+        TensorPrimitives.Multiply(y, 1f / sum, y);
+        return sum;
+    }
+
+    /// <summary>
+    /// The tempered, unnormalized softmax a sampler draws from: <c>w_j = exp((x_j - max) / T)</c>, so the largest
+    /// weight is exactly 1 and no exponent overflows however small T is; divide by the sum to get probabilities.
+    /// </summary>
+    /// <param name="x">One row of logits [V].</param>
+    /// <param name="weights">The weights [V].</param>
+    /// <param name="max">The row's largest logit.</param>
+    /// <param name="inverseTemperature">1 / T.</param>
+    internal static void Tempered(ReadOnlySpan<float> x, Span<float> weights, float max, float inverseTemperature)
+    {
+        for (int i = 0; i < x.Length; i++) weights[i] = (x[i] - max) * inverseTemperature;
+        TensorPrimitives.Exp(weights, weights);
     }
 
     /// <summary><c>dx_j = y_j * (dy_j - sum_k dy_k y_k)</c> per row: the input gradient, overwritten.</summary>

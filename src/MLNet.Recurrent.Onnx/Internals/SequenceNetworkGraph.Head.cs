@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Layers;
 using static MLNet.Recurrent.Onnx.Internals.OnnxGraphBuilder;
+using MLNet.Recurrent.Core.Numerics;
 
 namespace MLNet.Recurrent.Onnx.Internals;
 

@@ -78,6 +78,12 @@ internal sealed class ColumnExpectation
         type => type is KeyDataViewType,
         shape => shape.Kind == SchemaShape.Column.VectorKind.Scalar && shape.IsKey);
 
+    /// <summary>One step of S numeric series: a single Single (S = 1) or a vector of Single of known size S.</summary>
+    public static ColumnExpectation SeriesStep() => new(
+        "a single Single (one series) or a vector of Single of known size S (S series observed together)",
+        type => type == NumberDataViewType.Single || type is VectorDataViewType { IsKnownSize: true, ItemType: var item } && item == NumberDataViewType.Single,
+        shape => !shape.IsKey && shape.ItemType == NumberDataViewType.Single && shape.Kind != SchemaShape.Column.VectorKind.VariableVector);
+
     /// <summary>A single text value.</summary>
     public static ColumnExpectation ScalarText() => new(
         "a single String",

@@ -18,5 +18,11 @@ using MLNet.Recurrent.SequenceLabeling;
 [assembly: LoadableClass(typeof(CharLanguageModelTransformer), typeof(ModelLoader<CharLanguageModelTransformer>), null,
     typeof(SignatureLoadModel), "Character language model", CharLanguageModelTransformer.LoaderSignature)]
 
+[assembly: LoadableClass(typeof(MLNet.Recurrent.EchoState.EchoStateForecastTransformer), typeof(ModelLoader<MLNet.Recurrent.EchoState.EchoStateForecastTransformer>), null,
+    typeof(SignatureLoadModel), "Echo state forecaster", MLNet.Recurrent.EchoState.EchoStateForecastTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(MLNet.Recurrent.EchoState.EchoStateClassificationTransformer), typeof(ModelLoader<MLNet.Recurrent.EchoState.EchoStateClassificationTransformer>), null,
+    typeof(SignatureLoadModel), "Echo state sequence classifier", MLNet.Recurrent.EchoState.EchoStateClassificationTransformer.LoaderSignature)]
+
 [assembly: LoadableClass(typeof(SequenceLabelingTransformer), typeof(ModelLoader<SequenceLabelingTransformer>), null,
     typeof(SignatureLoadModel), "Sequence labeler", SequenceLabelingTransformer.LoaderSignature)]

@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using MLNet.Recurrent.Core.Models;
 
+using MLNet.Recurrent.Core.Text;
+
 namespace MLNet.Recurrent.MlNetInternals;
 
 /// <summary>The labelled sequences of a training view, read into memory once, with what was skipped or cut.</summary>
@@ -94,7 +96,7 @@ internal sealed class TrainingData
         SequenceInput kept = input;
         if (input.IsTokens)
         {
-            kept = KeepFrequentTokens(tokens, input.KeyCount, minTokenCount);
+            kept = SequenceInput.Tokens(KeyVocabulary.KeepFrequent(tokens, input.KeyCount, minTokenCount));
             foreach (int[] row in tokens)
                 for (int t = 0; t < row.Length; t++) row[t] = kept.TokenIds![row[t]];
         }
@@ -102,16 +104,5 @@ internal sealed class TrainingData
             ? InMemorySequences.Classified([.. tokens], [.. labels])
             : InMemorySequences.ClassifiedFrames([.. frames], input.FrameSize, [.. labels]);
         return new TrainingData(sequences, kept, rows, missing, empty, truncated, longest, longestUsed);
-    }
-
-    private static SequenceInput KeepFrequentTokens(List<int[]> rows, int keyCount, int minTokenCount)
-    {
-        var counts = new int[keyCount + 1];
-        foreach (int[] row in rows)
-            foreach (int id in row) counts[id]++;
-        var ids = new int[keyCount + 1];
-        int next = 1;
-        for (int key = 1; key <= keyCount; key++) ids[key] = counts[key] >= minTokenCount ? next++ : 0;
-        return SequenceInput.Tokens(ids);
     }
 }

@@ -6,7 +6,7 @@ namespace MLNet.Recurrent.Core.Tests.Layers;
 public sealed class DropoutTests
 {
     [Fact]
-    public void DropsAboutPAndScalesSurvivorsAndBackwardUsesTheSameMask()
+    public void Drops_about_p_and_scales_survivors_and_backward_uses_the_same_mask()
     {
         const int N = 20000;
         var x = new Tensor(N);
@@ -30,7 +30,7 @@ public sealed class DropoutTests
     }
 
     [Fact]
-    public void SameSeedSameMasksAndInferenceIsIdentity()
+    public void Same_seed_same_masks_and_inference_is_identity()
     {
         var x = new Tensor(100);
         x.Span.Fill(1f);
@@ -51,7 +51,7 @@ public sealed class DropoutTests
     }
 
     [Fact]
-    public void RejectsProbabilityOne()
+    public void Rejects_probability_one()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new Dropout(1f, 0));
         Assert.Contains("'probability' was 1; it must be in [0, 1)", ex.Message);

@@ -16,7 +16,7 @@ public sealed class RecurrentCellTests(ITestOutputHelper output)
     [InlineData(CellType.RnnRelu)]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Gru)]
-    public void SteppingByHandMatchesTheLayer(CellType cellType)
+    public void Stepping_by_hand_matches_the_layer(CellType cellType)
     {
         const int T = 4, B = 3, D = 3, H = 5;
         bool lstm = cellType == CellType.Lstm;

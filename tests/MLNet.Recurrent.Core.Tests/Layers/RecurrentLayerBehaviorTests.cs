@@ -37,7 +37,7 @@ public sealed class RecurrentLayerBehaviorTests(ITestOutputHelper output)
     [InlineData(CellType.RnnTanh)]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Gru)]
-    public void EachSequenceOfAPackedBatchMatchesRunningItAlone(CellType cell)
+    public void Each_sequence_of_a_packed_batch_matches_running_it_alone(CellType cell)
     {
         const int T = 5, B = 4, H = 5;
         int[] lengths = [2, 5, 0, 4];
@@ -96,7 +96,7 @@ public sealed class RecurrentLayerBehaviorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void LengthZeroPassesFinalGradientStraightToInitialState()
+    public void Length_zero_passes_final_gradient_straight_to_initial_state()
     {
         var (layer, _) = Build(CellType.Lstm, 1, true);
         var random = new Random(4);
@@ -128,7 +128,7 @@ public sealed class RecurrentLayerBehaviorTests(ITestOutputHelper output)
     [InlineData(CellType.RnnRelu)]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Gru)]
-    public void StepMatchesForward(CellType cell)
+    public void Step_matches_forward(CellType cell)
     {
         const int T = 4, B = 3, H = 5;
         var (layer, _) = Build(cell, 2, false, conditioning: 2, learned: true);
@@ -158,7 +158,7 @@ public sealed class RecurrentLayerBehaviorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RegistersPyTorchNamesInPyTorchOrder()
+    public void Registers_PyTorch_names_in_PyTorch_order()
     {
         var parameters = new ParameterSet();
         _ = new RecurrentLayer(new RecurrentLayerOptions
@@ -177,7 +177,7 @@ public sealed class RecurrentLayerBehaviorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void InitializationIsSeededAndWithinPyTorchBounds()
+    public void Initialization_is_seeded_and_within_PyTorch_bounds()
     {
         var (_, a) = Build(CellType.Lstm, 2, true, seed: 9);
         var (_, b) = Build(CellType.Lstm, 2, true, seed: 9);
@@ -188,7 +188,7 @@ public sealed class RecurrentLayerBehaviorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RejectsBadOptionsAndInputsNamingThem()
+    public void Rejects_bad_options_and_inputs_naming_them()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new RecurrentLayer(new RecurrentLayerOptions { InputSize = 3, HiddenSize = 0 }, new ParameterSet()));
         Assert.Contains("'HiddenSize' was 0; it must be positive", ex.Message);
@@ -210,7 +210,7 @@ public sealed class RecurrentLayerBehaviorTests(ITestOutputHelper output)
     [Theory]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Gru)]
-    public void SteadyStateForwardBackwardAllocatesNothing(CellType cell)
+    public void Steady_state_forward_backward_allocates_nothing(CellType cell)
     {
         var parameters = new ParameterSet();
         var layer = new RecurrentLayer(new RecurrentLayerOptions

@@ -28,7 +28,7 @@ public sealed class RecurrentLayerFixtureTests(ITestOutputHelper output)
     [InlineData("gru_l1_packed")]
     [InlineData("gru_l2_bidir_equal")]
     [InlineData("gru_l2_bidir_packed")]
-    public void MatchesPyTorch(string name)
+    public void Matches_PyTorch(string name)
     {
         var f = Fixture.Load(name);
         var cell = f.String("cell") switch

@@ -22,16 +22,16 @@ public sealed class RecurrentLayerGradientTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cells))]
-    public void SuppliedStatesAndConditioning(CellType cell) => Check(cell, learned: false, dropout: 0f);
+    public void Supplied_states_and_conditioning(CellType cell) => Check(cell, learned: false, dropout: 0f);
 
     [Theory]
     [MemberData(nameof(Cells))]
-    public void LearnedInitialState(CellType cell) => Check(cell, learned: true, dropout: 0f);
+    public void Learned_initial_state(CellType cell) => Check(cell, learned: true, dropout: 0f);
 
     [Theory]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Gru)]
-    public void DropoutWithFixedMask(CellType cell) => Check(cell, learned: false, dropout: 0.4f);
+    public void Dropout_with_fixed_mask(CellType cell) => Check(cell, learned: false, dropout: 0.4f);
 
     private void Check(CellType cell, bool learned, float dropout)
     {

@@ -15,7 +15,7 @@ public sealed class SequencePoolingTests(ITestOutputHelper output)
     [InlineData(SequencePoolingMode.Last, true)]
     [InlineData(SequencePoolingMode.Mean, false)]
     [InlineData(SequencePoolingMode.Max, false)]
-    public void GradientMatchesFiniteDifferences(SequencePoolingMode mode, bool bidirectional)
+    public void Gradient_matches_finite_differences(SequencePoolingMode mode, bool bidirectional)
     {
         const int T = 3, B = 4, F = 6;
         var random = new Random(3);
@@ -45,7 +45,7 @@ public sealed class SequencePoolingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void PoolsOverValidStepsOnly()
+    public void Pools_over_valid_steps_only()
     {
         // T = 3, B = 2, F = 2; sequence 0 has length 2, sequence 1 length 3. x[t, b, f] = 10 t + 3 b + f, except a
         // large value at the padded step of sequence 0, which no mode may see.
@@ -65,7 +65,7 @@ public sealed class SequencePoolingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RejectsLengthsBeyondTime()
+    public void Rejects_lengths_beyond_time()
     {
         var pool = new SequencePooling(SequencePoolingMode.Mean);
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => pool.Forward(new Tensor(2, 1, 1), [3], new Tensor(0)));

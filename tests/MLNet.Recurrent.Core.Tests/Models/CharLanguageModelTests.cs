@@ -117,10 +117,8 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
         var batch = new SequenceBatch();
         batch.Reset(1, ids.Length, 0, perStepTargets: true);
         batch.SetTokens(0, ids);
-        net.CarryState = true;
-        net.ResetState();
         net.RunInference(batch);
-        var final = net.SaveCarriedState(); // [L, 1, H]
+        var final = net.SaveFinalState(); // [L, 1, H]
         int h = trace.HiddenSize, last = trace.Length - 1;
         double maxDiff = 0;
         for (int l = 0; l < trace.Layers; l++)

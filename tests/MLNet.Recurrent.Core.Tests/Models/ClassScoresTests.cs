@@ -8,7 +8,7 @@ public sealed class ClassScoresTests
     [InlineData(0.3f, 1.7f)]
     [InlineData(-2f, -9f)]
     [InlineData(40f, -40f)]
-    public void LogOddsIsTheLogOfTheProbabilityRatio(float z0, float z1)
+    public void Log_odds_is_the_log_of_the_probability_ratio(float z0, float z1)
     {
         double p0 = Math.Exp(z0) / (Math.Exp(z0) + Math.Exp(z1)), p1 = 1 - p0;
         float logOdds = ClassScores.LogOdds([z0, z1]);
@@ -18,7 +18,7 @@ public sealed class ClassScoresTests
     }
 
     [Fact]
-    public void PredictedClassIsTheFirstMaximum()
+    public void Predicted_class_is_the_first_maximum()
     {
         Assert.Equal(2, ClassScores.PredictedClass([0.1f, 0.2f, 0.6f, 0.1f]));
         Assert.Equal(0, ClassScores.PredictedClass([0.5f, 0.5f]));

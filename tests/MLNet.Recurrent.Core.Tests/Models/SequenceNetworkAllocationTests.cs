@@ -11,7 +11,7 @@ public class SequenceNetworkAllocationTests(ITestOutputHelper output)
     [InlineData(CellType.Lstm, true)]
     [InlineData(CellType.Gru, false)]
     [InlineData(CellType.RnnTanh, true)]
-    public void ASteadyStateTrainingStepAllocatesNothingAndRepeatsItsLoss(CellType cell, bool languageModel)
+    public void A_steady_state_training_step_allocates_nothing_and_repeats_its_loss(CellType cell, bool languageModel)
     {
         // Big enough that the per-step products run on two threads (32 x 64 x 256 multiply-adds and up).
         const int B = 32, T = 12, V = 17;

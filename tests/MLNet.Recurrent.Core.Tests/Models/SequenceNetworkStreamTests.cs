@@ -37,7 +37,7 @@ public class SequenceNetworkStreamTests(ITestOutputHelper output)
     [InlineData(CellType.Gru, 2, true)]
     [InlineData(CellType.RnnTanh, 1, false)]
     [InlineData(CellType.Lstm, 1, true)]
-    public void StepsEqualAForwardPassOverTheSameTokens(CellType cell, int layers, bool learned)
+    public void Steps_equal_a_forward_pass_over_the_same_tokens(CellType cell, int layers, bool learned)
     {
         const int T = 6, V = 13;
         using var network = Network(cell, layers, learned);
@@ -59,7 +59,7 @@ public class SequenceNetworkStreamTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ReorderContinuesTheChosenRowsAndAStepAllocatesNothing()
+    public void Reorder_continues_the_chosen_rows_and_a_step_allocates_nothing()
     {
         const int V = 13;
         using var network = Network(CellType.Lstm, 2);
@@ -90,7 +90,7 @@ public class SequenceNetworkStreamTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RefreshPicksUpChangedWeightsAndBadTokensAreNamed()
+    public void Refresh_picks_up_changed_weights_and_bad_tokens_are_named()
     {
         using var network = Network(CellType.Gru, 1);
         var stream = network.CreateStream();

@@ -131,15 +131,16 @@ public class SequenceNetworkTests(ITestOutputHelper output)
         network.RunInference(whole);
         var expected = network.Logits.Span.ToArray();
 
-        network.CarryState = true;
-        network.ResetState();
+        CarriedState? state = null;
         var chunk = new SequenceBatch();
         var actual = new List<float>();
         foreach (var part in new[] { ids[..5], ids[5..] })
         {
             chunk.Reset(1, part.Length, 0, true);
             chunk.SetTokens(0, part);
+            chunk.InitialState = state;
             network.RunInference(chunk);
+            state = network.SaveFinalState(state);
             actual.AddRange(network.Logits.Span.ToArray());
         }
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);

@@ -6,7 +6,7 @@ namespace MLNet.Recurrent.Core.Tests.Numerics;
 public sealed class FeatureStandardizerTests(ITestOutputHelper output)
 {
     [Fact]
-    public void MomentsMatchTwoPassReferenceAndApplyStandardizes()
+    public void Moments_match_two_pass_reference_and_apply_standardizes()
     {
         const int d = 3;
         var random = new Random(5);
@@ -39,7 +39,7 @@ public sealed class FeatureStandardizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ConstantFeatureMapsToZero()
+    public void Constant_feature_maps_to_zero()
     {
         var moments = new FeatureMoments(2);
         moments.Add([4f, 1f, 4f, 3f]);
@@ -51,7 +51,7 @@ public sealed class FeatureStandardizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void NonFiniteValuesAndPartialFramesAreRejected()
+    public void Non_finite_values_and_partial_frames_are_rejected()
     {
         var moments = new FeatureMoments(2);
         var e = Assert.Throws<ArgumentException>(() => moments.Add([1f, float.NaN]));
@@ -62,7 +62,7 @@ public sealed class FeatureStandardizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void WriteThenReadRoundTrips()
+    public void Write_then_read_round_trips()
     {
         var original = new FeatureStandardizer([1.5f, -2f, 0.25f], [0.5f, 3f, 1e-3f]);
         using var stream = new MemoryStream();

@@ -11,7 +11,7 @@ public sealed class GemmPackedMatrixTests
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void PackedMatchesUnpackedBitForBit(int kernelNumber)
+    public void Packed_matches_unpacked_bit_for_bit(int kernelNumber)
     {
         var kernel = (GemmKernel)kernelNumber;
         var rng = new Random((int)kernel);
@@ -25,7 +25,7 @@ public sealed class GemmPackedMatrixTests
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void OneOrTwoRowsTakeTheRowKernelAndStillMatchBitForBit(int kernelNumber)
+    public void One_or_two_rows_take_the_row_kernel_and_still_match_bit_for_bit(int kernelNumber)
     {
         // m <= 2 by a packed B runs GemmRowKernel (when the panels suit it); it must repeat the blocked kernel's bits,
         // including several k blocks (k > 256), column tails that are not a multiple of 8, beta 0 over NaN and beta 1.
@@ -40,7 +40,7 @@ public sealed class GemmPackedMatrixTests
     }
 
     [Fact]
-    public void RepackFollowsTheNewValuesAndShapeIsReported()
+    public void Repack_follows_the_new_values_and_shape_is_reported()
     {
         var first = new GemmCase(false, true, 4, 40, 30, 1f, 0f, seed: 1);
         var second = new GemmCase(false, true, 4, 40, 30, 1f, 0f, seed: 2);
@@ -55,7 +55,7 @@ public sealed class GemmPackedMatrixTests
     }
 
     [Fact]
-    public void TooShortSourceIsRejected()
+    public void Too_short_source_is_rejected()
     {
         var ex = Assert.Throws<ArgumentException>(() => Gemm.Pack(false, 3, 4, new float[11], 4));
         Assert.Contains("'b'", ex.Message);

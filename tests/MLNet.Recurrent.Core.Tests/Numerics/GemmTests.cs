@@ -20,7 +20,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Transposes))]
-    public void EveryDimensionFrom0To67MatchesReference(bool transposeA, bool transposeB)
+    public void Every_dimension_from_0_to_67_matches_reference(bool transposeA, bool transposeB)
     {
         // Sweep one dimension over 0..67 with the other two at 1, 13 (prime, not a multiple of any vector
         // width) and 67 (prime, more than two 32-wide tiles); 1,836 shapes per transpose combination.
@@ -48,7 +48,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Transposes))]
-    public void RandomTriplesWithAlphaBetaAndWideLeadingDimensionsMatchReference(bool transposeA, bool transposeB)
+    public void Random_triples_with_alpha_beta_and_wide_leading_dimensions_match_reference(bool transposeA, bool transposeB)
     {
         var rng = new Random(transposeA ? (transposeB ? 3 : 2) : (transposeB ? 1 : 0));
         float[] alphas = [1f, -0.5f, 2.25f], betas = [0f, 1f, -1.5f, 0.3f];
@@ -65,7 +65,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Transposes))]
-    public void BetaZeroIgnoresNaNInC(bool transposeA, bool transposeB)
+    public void Beta_zero_ignores_NaN_in_c(bool transposeA, bool transposeB)
     {
         foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 19, 5), (13, 67, 40), (50, 33, 300) })
         {
@@ -79,7 +79,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [InlineData(0f, -2f)]
     [InlineData(1.5f, 0f)]
     [InlineData(1.5f, 0.5f)]
-    public void KZeroOrAlphaZeroOnlyScalesC(float alpha, float beta)
+    public void K_zero_or_alpha_zero_only_scales_c(float alpha, float beta)
     {
         foreach (int k in alpha == 0 ? new[] { 0, 9 } : new[] { 0 })
         {
@@ -95,7 +95,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Transposes))]
-    public void LongReductionsAndWideOutputsMatchReference(bool transposeA, bool transposeB)
+    public void Long_reductions_and_wide_outputs_match_reference(bool transposeA, bool transposeB)
     {
         // k beyond one 256-deep block (so later blocks accumulate onto C) and n beyond one 1024-wide task.
         foreach (var (m, n, k, beta) in new[] { (7, 29, 257, 0f), (13, 40, 600, 0.5f), (9, 1100, 70, 1f) })
@@ -110,7 +110,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Theory]
     [InlineData((int)GemmKernel.Vector256)]
     [InlineData((int)GemmKernel.Vector512)]
-    public void ThreadCountNeverChangesABit(int kernelNumber)
+    public void Thread_count_never_changes_a_bit(int kernelNumber)
     {
         var kernel = (GemmKernel)kernelNumber;
         foreach (var (tA, tB, m, n, k) in new[] { (false, false, 301, 1100, 600), (true, true, 64, 2048, 260), (false, true, 2000, 40, 100) })
@@ -124,7 +124,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ConcurrentCallersShareHelpersWithoutMixingJobs()
+    public void Concurrent_callers_share_helpers_without_mixing_jobs()
     {
         // Four threads each run different shapes on 2 threads at once, so helpers move between published
         // jobs and jobs are reused while helpers may still hold them; every result must equal its 1-thread bits.
@@ -148,7 +148,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void PublicMultiplyMatchesReferenceOnAStep()
+    public void Public_multiply_matches_reference_on_a_step()
     {
         // The recurrent step shape through the public entry point: h[32, 256] x W^T, W stored [1024, 256].
         var test = new GemmCase(false, true, 32, 1024, 256, 1f, 1f, seed: 5);
@@ -160,7 +160,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void WrongLeadingDimensionNamesTheArgument()
+    public void Wrong_leading_dimension_names_the_argument()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
             Gemm.Multiply(false, false, 2, 3, 4, 1f, new float[8], 3, new float[12], 3, 0f, new float[6], 3));
@@ -170,7 +170,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     // Single-threaded so the count is this code's own: with workers, the thread pool's shared queue may grow
     // a segment when other tests flood it. The 2-thread figure is in the benchmarks' MemoryDiagnoser column.
     [Fact]
-    public void SteadyStateCallsDoNotAllocate()
+    public void Steady_state_calls_do_not_allocate()
     {
         var test = new GemmCase(false, true, 32, 1024, 256, 1f, 0f, seed: 9);
         var packed = Gemm.Pack(false, 256, 1024, new float[256 * 1024], 1024);

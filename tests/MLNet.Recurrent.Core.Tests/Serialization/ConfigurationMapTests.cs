@@ -5,7 +5,7 @@ namespace MLNet.Recurrent.Core.Tests.Serialization;
 public sealed class ConfigurationMapTests
 {
     [Fact]
-    public void ReadingAsTheWrongKindNamesKeyAndKinds()
+    public void Reading_as_the_wrong_kind_names_key_and_kinds()
     {
         var map = new ConfigurationMap();
         map.Set("hidden_size", 64);
@@ -17,7 +17,7 @@ public sealed class ConfigurationMapTests
     }
 
     [Fact]
-    public void SettingAgainReplacesAndArraysAreCopied()
+    public void Setting_again_replaces_and_arrays_are_copied()
     {
         var map = new ConfigurationMap();
         int[] sizes = [1, 2];

@@ -45,7 +45,7 @@ public sealed class ModelFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void WriteThenReadRoundTripsExactly()
+    public void Write_then_read_round_trips_exactly()
     {
         var original = Sample();
         byte[] bytes = Bytes(original);
@@ -83,7 +83,7 @@ public sealed class ModelFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ParametersLoadIntoARebuiltSetAndShapeMismatchIsNamed()
+    public void Parameters_load_into_a_rebuilt_set_and_shape_mismatch_is_named()
     {
         var file = ModelFile.Read(new MemoryStream(Bytes(Sample())));
         var set = file.ToParameterSet();
@@ -118,7 +118,7 @@ public sealed class ModelFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void CorruptedByteFailsTheChecksum()
+    public void Corrupted_byte_fails_the_checksum()
     {
         byte[] bytes = Bytes(Sample());
         int at = bytes.Length / 2;
@@ -130,7 +130,7 @@ public sealed class ModelFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void WrongMagicIsRejected()
+    public void Wrong_magic_is_rejected()
     {
         byte[] bytes = Bytes(Sample());
         bytes[1] = (byte)'X';
@@ -141,7 +141,7 @@ public sealed class ModelFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void UnknownVersionIsRejected()
+    public void Unknown_version_is_rejected()
     {
         byte[] bytes = Bytes(Sample());
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 7);
@@ -150,7 +150,7 @@ public sealed class ModelFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void GiantPayloadLengthInHeaderIsRejectedBeforeAllocating()
+    public void Giant_payload_length_in_header_is_rejected_before_allocating()
     {
         byte[] bytes = Bytes(Sample());
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(12), 1L << 40);
@@ -173,7 +173,7 @@ public sealed class ModelFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void GiantCountInsideAValidPayloadIsRejectedBeforeAllocating()
+    public void Giant_count_inside_a_valid_payload_is_rejected_before_allocating()
     {
         // A file whose checksum is right but whose parameter element count is enormous: what a buggy writer or
         // a crafted file would give. The reader must refuse it from the bytes that remain.
@@ -194,7 +194,7 @@ public sealed class ModelFileTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Crc32MatchesTheStandardCheckValue() =>
+    public void Crc32_matches_the_standard_check_value() =>
         Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
 
     private static int IndexOf(byte[] haystack, byte[] needle)

@@ -5,7 +5,7 @@ namespace MLNet.Recurrent.Core.Tests.Training;
 public sealed class DeterministicRandomTests
 {
     [Fact]
-    public void RestoredStateContinuesTheSameSequence()
+    public void Restored_state_continues_the_same_sequence()
     {
         var r = new DeterministicRandom(7);
         for (int i = 0; i < 10; i++) r.Next(100);
@@ -24,7 +24,7 @@ public sealed class DeterministicRandomTests
     }
 
     [Fact]
-    public void BoundedDrawsCoverTheRangeEvenly()
+    public void Bounded_draws_cover_the_range_evenly()
     {
         var r = new DeterministicRandom(1);
         var counts = new int[6];
@@ -35,7 +35,7 @@ public sealed class DeterministicRandomTests
     }
 
     [Fact]
-    public void RejectsAllZeroState()
+    public void Rejects_all_zero_state()
     {
         var e = Assert.Throws<ArgumentException>(() => new DeterministicRandom(1).SetState([0, 0, 0, 0]));
         Assert.Contains("all zero", e.Message);

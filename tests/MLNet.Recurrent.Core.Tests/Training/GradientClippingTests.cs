@@ -13,7 +13,7 @@ public sealed class GradientClippingTests(ITestOutputHelper output)
     [Theory]
     [InlineData("above")]
     [InlineData("below")]
-    public void ClipByGlobalNormMatchesPyTorch(string label)
+    public void Clip_by_global_norm_matches_PyTorch(string label)
     {
         var f = Fixture.Load("clip_grad_norm");
         var set = new ParameterSet();
@@ -35,12 +35,12 @@ public sealed class GradientClippingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void GlobalNormOfKnownVector() => Assert.Equal(13.0, GradientClipping.GlobalNorm([3, 4, 12]));
+    public void Global_norm_of_known_vector() => Assert.Equal(13.0, GradientClipping.GlobalNorm([3, 4, 12]));
 
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
-    public void NonFiniteNormIsReportedAndGradientsLeftAlone(float bad)
+    public void Non_finite_norm_is_reported_and_gradients_left_alone(float bad)
     {
         var set = new ParameterSet();
         var p = set.Add("w", 6);
@@ -55,7 +55,7 @@ public sealed class GradientClippingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ClipByValueClampsAndReturnsLargestMagnitude()
+    public void Clip_by_value_clamps_and_returns_largest_magnitude()
     {
         var set = new ParameterSet();
         var p = set.Add("w", 5);
@@ -65,7 +65,7 @@ public sealed class GradientClippingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RejectsNonPositiveMaxNorm()
+    public void Rejects_non_positive_max_norm()
     {
         var set = new ParameterSet();
         set.Add("w", 1);

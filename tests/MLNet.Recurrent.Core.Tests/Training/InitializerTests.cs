@@ -9,7 +9,7 @@ public sealed class InitializerTests(ITestOutputHelper output)
     [InlineData(4, 4)]
     [InlineData(3, 7)]
     [InlineData(7, 3)]
-    public void OrthogonalBlockIsOrthonormal(int rows, int cols)
+    public void Orthogonal_block_is_orthonormal(int rows, int cols)
     {
         var w = new float[rows * cols];
         Initializers.Orthogonal(w, rows, cols, new DeterministicRandom(5));
@@ -19,7 +19,7 @@ public sealed class InitializerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void OrthogonalPerGateBlockOfRecurrentWeight()
+    public void Orthogonal_per_gate_block_of_recurrent_weight()
     {
         const int H = 6, G = 4;
         var set = new ParameterSet();
@@ -37,7 +37,7 @@ public sealed class InitializerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void OrthogonalRejectsBlockThatDoesNotDivideRows()
+    public void Orthogonal_rejects_block_that_does_not_divide_rows()
     {
         var set = new ParameterSet();
         var p = set.Add("w", 10, 4);
@@ -46,7 +46,7 @@ public sealed class InitializerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void GlorotStaysWithinBoundAndFillsIt()
+    public void Glorot_stays_within_bound_and_fills_it()
     {
         var set = new ParameterSet();
         var p = set.Add("w", 30, 50);
@@ -68,7 +68,7 @@ public sealed class InitializerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SameSeedGivesSameWeightsAndAnotherSeedDoesNot()
+    public void Same_seed_gives_same_weights_and_another_seed_does_not()
     {
         float[] Draw(long seed)
         {
@@ -92,7 +92,7 @@ public sealed class InitializerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void LstmForgetGateBiasSumsToOne()
+    public void Lstm_forget_gate_bias_sums_to_one()
     {
         const int H = 3;
         var set = new ParameterSet();

@@ -21,7 +21,7 @@ public sealed class OptimizerTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesPyTorch(string name)
+    public void Matches_PyTorch(string name)
     {
         var fixture = Fixture.Load("optimizers");
         JsonElement config = fixture.Config.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
@@ -70,7 +70,7 @@ public sealed class OptimizerTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ExportedStateResumesIdentically(string name)
+    public void Exported_state_resumes_identically(string name)
     {
         var fixture = Fixture.Load("optimizers");
         JsonElement config = fixture.Config.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
@@ -111,7 +111,7 @@ public sealed class OptimizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ImportRejectsStateOfAnotherKindOrOptions()
+    public void Import_rejects_state_of_another_kind_or_options()
     {
         var set = new ParameterSet();
         set.Add("w", 3);
@@ -125,7 +125,7 @@ public sealed class OptimizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void StepRejectsASetOfAnotherSize()
+    public void Step_rejects_a_set_of_another_size()
     {
         var small = new ParameterSet();
         small.Add("w", 3);
@@ -138,7 +138,7 @@ public sealed class OptimizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RejectsNegativeLearningRateAndNesterovWithoutMomentum()
+    public void Rejects_negative_learning_rate_and_nesterov_without_momentum()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(-1));
         Assert.Contains("'LearningRate' was -1", e.Message);

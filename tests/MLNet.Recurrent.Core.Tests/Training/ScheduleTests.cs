@@ -8,7 +8,7 @@ public sealed class ScheduleTests
     private const double Tolerance = 1e-12;
 
     [Fact]
-    public void ConstantIsConstant()
+    public void Constant_is_constant()
     {
         var s = new ConstantSchedule(0.003);
         Assert.Equal(0.003, s.Rate(0));
@@ -22,7 +22,7 @@ public sealed class ScheduleTests
     [InlineData(5, 0.05)]
     [InlineData(6, 0.025)]
     [InlineData(10, 0.0125)]
-    public void StepHalvesEveryThreeSteps(long step, double expected) =>
+    public void Step_halves_every_three_steps(long step, double expected) =>
         Assert.Equal(expected, new StepSchedule(0.1, stepSize: 3, gamma: 0.5).Rate(step), Tolerance);
 
     [Theory]
@@ -37,7 +37,7 @@ public sealed class ScheduleTests
         Assert.Equal(expected, new WarmupCosineSchedule(peakRate: 1.0, warmupSteps: 4, totalSteps: 14, minimumRate: 0.1).Rate(step), Tolerance);
 
     [Fact]
-    public void WarmupCosineQuarterPoint()
+    public void Warmup_cosine_quarter_point()
     {
         // progress 0.25: min + (peak - min) * (1 + cos(pi/4)) / 2
         double expected = 0.1 + 0.9 * (1 + Math.Sqrt(0.5)) / 2;
@@ -45,7 +45,7 @@ public sealed class ScheduleTests
     }
 
     [Fact]
-    public void RejectsTotalNotAfterWarmup()
+    public void Rejects_total_not_after_warmup()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new WarmupCosineSchedule(1.0, 10, 10));
         Assert.Contains("'totalSteps' was 10", e.Message);

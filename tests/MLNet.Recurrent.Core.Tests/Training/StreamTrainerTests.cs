@@ -34,18 +34,16 @@ public sealed class StreamTrainerTests(ITestOutputHelper output)
 
         // The state at step 2: the initial weights read steps [0, 2) from zeros.
         var reader = initial.Clone();
-        reader.CarryState = true;
         var batch = new SequenceBatch();
         batch.Reset(b, k1, 0, perStepTargets: true);
         for (int j = 0; j < b; j++) batch.SetTokens(j, stream.AsSpan((int)(j * track), k1));
         reader.Forward(batch, training: false);
-        var savedState = reader.SaveCarriedState();
+        var savedState = reader.SaveFinalState();
 
         // The full window by hand: the weights after update 2, steps [2, 6), targets only for the newest k1 steps.
         var byHand = twoSteps.Clone();
-        byHand.CarryState = true;
-        byHand.RestoreCarriedState(savedState);
         batch.Reset(b, k2, 0, perStepTargets: true);
+        batch.InitialState = savedState;
         for (int j = 0; j < b; j++)
         {
             int offset = (int)(j * track) + 2;
@@ -70,6 +68,7 @@ public sealed class StreamTrainerTests(ITestOutputHelper output)
 
         // The state matters: from zeros instead of the saved state the gradient is another one.
         var fromZeros = twoSteps.Clone();
+        batch.InitialState = null;
         fromZeros.Parameters.ZeroGradients();
         fromZeros.Forward(batch, training: true);
         fromZeros.Backward();

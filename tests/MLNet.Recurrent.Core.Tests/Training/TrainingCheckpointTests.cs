@@ -136,7 +136,7 @@ public sealed class TrainingCheckpointTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void AModelFileWithoutOptimizerStateIsNotACheckpoint()
+    public void A_model_file_without_optimizer_state_is_not_a_checkpoint()
     {
         var file = new MLNet.Recurrent.Core.Serialization.ModelFile();
         var e = Assert.Throws<InvalidDataException>(() => TrainingCheckpoint.From(file));

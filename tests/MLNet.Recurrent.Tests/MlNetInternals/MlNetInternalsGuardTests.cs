@@ -13,7 +13,7 @@ namespace MLNet.Recurrent.Tests.MlNetInternals;
 public sealed class MlNetInternalsGuardTests(ITestOutputHelper output)
 {
     [Fact]
-    public void EveryMlNetMemberTheLibraryUsesStillExists()
+    public void Every_MlNet_member_the_library_uses_still_exists()
     {
         using ModuleDefinition library = ReadLibrary(out DefaultAssemblyResolver _);
         var missing = new List<string>();
@@ -47,7 +47,7 @@ public sealed class MlNetInternalsGuardTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EveryMlNetMethodTheLibraryOverridesStillExists()
+    public void Every_MlNet_method_the_library_overrides_still_exists()
     {
         using ModuleDefinition library = ReadLibrary(out DefaultAssemblyResolver _);
         var moved = new List<string>();
@@ -75,7 +75,7 @@ public sealed class MlNetInternalsGuardTests(ITestOutputHelper output)
         Assert.True(checkedOverrides >= 6, $"only {checkedOverrides} overrides found; the scan is not looking where it should");
     }
 
-    private static string MlNetVersion => typeof(MLContext).Assembly.GetName().Version!.ToString();
+    private static string MlNetVersion => MlNetVersionTests.InformationalVersion(typeof(MLContext).Assembly); // assembly versions are all 1.0.0.0
 
     private static ModuleDefinition ReadLibrary(out DefaultAssemblyResolver resolver)
     {

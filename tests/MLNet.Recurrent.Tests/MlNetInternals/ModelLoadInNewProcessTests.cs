@@ -12,7 +12,7 @@ namespace MLNet.Recurrent.Tests.MlNetInternals;
 public sealed class ModelLoadInNewProcessTests(ITestOutputHelper output)
 {
     [Fact]
-    public void ModelSavedHereLoadsAndTransformsIdenticallyInAChildProcess()
+    public void Model_saved_here_loads_and_transforms_identically_in_a_child_process()
     {
         const int D = 4;
         var ml = new MLContext(seed: 1);

@@ -12,7 +12,7 @@ public sealed class SequenceReaderTests
     }
 
     [Fact]
-    public void KeySequenceReaderGivesZeroBasedIdsAndMinusOneForUnseenTokens()
+    public void Key_sequence_reader_gives_zero_based_ids_and_minus_one_for_unseen_tokens()
     {
         var ml = new MLContext(seed: 1);
         IDataView train = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "the cat saw the dog" } });
@@ -46,7 +46,7 @@ public sealed class SequenceReaderTests
     }
 
     [Fact]
-    public void FrameSequenceReaderDensifiesSparseRowsAndCountsFrames()
+    public void Frame_sequence_reader_densifies_sparse_rows_and_counts_frames()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromEnumerable(new[]
@@ -70,7 +70,7 @@ public sealed class SequenceReaderTests
     }
 
     [Fact]
-    public void FrameSizeComesFromDimensions()
+    public void Frame_size_comes_from_dimensions()
     {
         Assert.Equal(5, FrameSequenceReader.FrameSizeOf(new VectorDataViewType(NumberDataViewType.Single, 0, 5)));
         Assert.Equal(0, FrameSequenceReader.FrameSizeOf(new VectorDataViewType(NumberDataViewType.Single)));

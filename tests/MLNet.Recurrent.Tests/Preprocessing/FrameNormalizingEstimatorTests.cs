@@ -13,7 +13,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     private const int D = 3;
 
     [Fact]
-    public void OutputSchemaIsDeclaredByEstimatorAndTransformer()
+    public void Output_schema_is_declared_by_estimator_and_transformer()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = FrameData.ToDataView(ml, FrameData.Make(20, D, seed: 2), FrameData.FramesType(D));
@@ -35,7 +35,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void KnownSizeVectorsKeepTheirSize()
+    public void Known_size_vectors_keep_their_size()
     {
         var ml = new MLContext(seed: 1);
         float[][] rows = Enumerable.Range(0, 10).Select(r => Enumerable.Range(0, 2 * D).Select(i => (float)(r * i % 7)).ToArray()).ToArray();
@@ -48,7 +48,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void OutputIsEachFrameStandardizedWithStatisticsOverAllFrames()
+    public void Output_is_each_frame_standardized_with_statistics_over_all_frames()
     {
         var ml = new MLContext(seed: 1);
         float[][] rows = FrameData.Make(50, D, seed: 3);
@@ -78,7 +78,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     [InlineData("text vector")]
     [InlineData("scalar")]
     [InlineData("wrong length")]
-    public void WrongInputTypeIsRejectedNamingColumnTypeAndExpectation(string kind)
+    public void Wrong_input_type_is_rejected_naming_column_type_and_expectation(string kind)
     {
         var ml = new MLContext(seed: 1);
         // The estimator-time shape shows no vector sizes; the concrete type does.
@@ -108,7 +108,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void MissingColumnIsNamed()
+    public void Missing_column_is_named()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = FrameData.ToDataView(ml, FrameData.Make(5, D, seed: 4), FrameData.FramesType(D));
@@ -118,7 +118,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FrameSizeMustComeFromOptionOrColumnDimensions()
+    public void Frame_size_must_come_from_option_or_column_dimensions()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = FrameData.ToDataView(ml, FrameData.Make(5, D, seed: 4), new VectorDataViewType(NumberDataViewType.Single));
@@ -130,7 +130,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RowWithPartialFrameIsReportedWithColumnAndRow()
+    public void Row_with_partial_frame_is_reported_with_column_and_row()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = FrameData.ToDataView(ml, [new float[6], new float[5]], new VectorDataViewType(NumberDataViewType.Single));
@@ -139,7 +139,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SaveThenLoadInProcessGivesIdenticalOutput()
+    public void Save_then_load_in_process_gives_identical_output()
     {
         var ml = new MLContext(seed: 1);
         float[][] rows = FrameData.Make(30, D, seed: 5);
@@ -162,7 +162,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void LogMessagesReachMLContextLog()
+    public void Log_messages_reach_MLContext_log()
     {
         var ml = new MLContext(seed: 1);
         var messages = new List<string>();
@@ -176,7 +176,7 @@ public sealed class FrameNormalizingEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void CancelExecutionStopsFit()
+    public void Cancel_execution_stops_fit()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = FrameData.ToDataView(ml, FrameData.Make(5, D, seed: 4), FrameData.FramesType(D));

@@ -14,7 +14,7 @@ namespace MLNet.Recurrent.Tests.SequenceClassification;
 public sealed class LstmSequenceClassifierTests(ITestOutputHelper output)
 {
     [Fact]
-    public void MulticlassOutputSchemaIsDeclaredByEstimatorAndTransformer()
+    public void Multiclass_output_schema_is_declared_by_estimator_and_transformer()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromEnumerable(SentenceData.Make(60, seed: 1));
@@ -40,7 +40,7 @@ public sealed class LstmSequenceClassifierTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BinaryOutputSchemaIsDeclaredByEstimatorAndTransformer()
+    public void Binary_output_schema_is_declared_by_estimator_and_transformer()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = SignFrames.ToDataView(ml, SignFrames.Make(40, seed: 1));
@@ -60,7 +60,7 @@ public sealed class LstmSequenceClassifierTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void LearnsTokenClassesAsMeasuredByMulticlassEvaluate()
+    public void Learns_token_classes_as_measured_by_multiclass_evaluate()
     {
         var ml = new MLContext(seed: 1);
         IDataView train = ml.Data.LoadFromEnumerable(SentenceData.Make(300, seed: 2));
@@ -92,7 +92,7 @@ public sealed class LstmSequenceClassifierTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void LearnsFramesWithBooleanLabelAsMeasuredByBinaryEvaluate()
+    public void Learns_frames_with_boolean_label_as_measured_by_binary_evaluate()
     {
         var ml = new MLContext(seed: 1);
         IDataView train = SignFrames.ToDataView(ml, SignFrames.Make(300, seed: 2));
@@ -122,7 +122,7 @@ public sealed class LstmSequenceClassifierTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void CrossValidateRunsEveryFold()
+    public void Cross_validate_runs_every_fold()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromEnumerable(SentenceData.Make(240, seed: 4));
@@ -134,7 +134,7 @@ public sealed class LstmSequenceClassifierTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EachEpochIsLoggedWithLossAndAccuracy()
+    public void Each_epoch_is_logged_with_loss_and_accuracy()
     {
         var ml = new MLContext(seed: 1);
         var messages = new List<string>();
@@ -182,7 +182,7 @@ public sealed class LstmSequenceClassifierTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void CancelExecutionStopsFit()
+    public void Cancel_execution_stops_fit()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromEnumerable(SentenceData.Make(50, seed: 6));
@@ -193,7 +193,7 @@ public sealed class LstmSequenceClassifierTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SameSeedGivesSameModelWhateverTheThreadCount()
+    public void Same_seed_gives_same_model_whatever_the_thread_count()
     {
         float[][] Run(int threads, int seed)
         {
@@ -211,7 +211,7 @@ public sealed class LstmSequenceClassifierTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RowsWithMissingLabelsAreSkippedAndCounted()
+    public void Rows_with_missing_labels_are_skipped_and_counted()
     {
         var ml = new MLContext(seed: 1);
         var messages = new List<string>();

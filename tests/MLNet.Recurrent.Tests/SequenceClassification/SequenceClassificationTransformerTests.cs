@@ -30,7 +30,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
         ml.Data.LoadFromEnumerable(texts.Select(t => new SentenceData.Row { Text = t, Label = "R" }));
 
     [Fact]
-    public void SaveThenLoadInProcessGivesIdenticalScores()
+    public void Save_then_load_in_process_gives_identical_scores()
     {
         (MLContext ml, ITransformer model, IDataView train) = FitTokens();
         IDataView test = ml.Data.LoadFromEnumerable(SentenceData.Make(40, seed: 12));
@@ -56,7 +56,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void BinaryFrameModelSavedHereLoadsAndScoresIdenticallyInAChildProcess()
+    public void Binary_frame_model_saved_here_loads_and_scores_identically_in_a_child_process()
     {
         var ml = new MLContext(seed: 1);
         IDataView train = SignFrames.ToDataView(ml, SignFrames.Make(120, seed: 13));
@@ -85,7 +85,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void PredictionEngineAgreesWithTransform()
+    public void Prediction_engine_agrees_with_transform()
     {
         (MLContext ml, ITransformer model, _) = FitTokens();
         SentenceData.Row[] rows = SentenceData.Make(20, seed: 15);
@@ -100,7 +100,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void ConcurrentCursorsAndPredictionEnginesGiveIdenticalResults()
+    public void Concurrent_cursors_and_prediction_engines_give_identical_results()
     {
         (MLContext ml, ITransformer model, _) = FitTokens();
         SentenceData.Row[] rows = SentenceData.Make(60, seed: 16);
@@ -125,7 +125,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void TransformIsLazy()
+    public void Transform_is_lazy()
     {
         (MLContext ml, ITransformer model, _) = FitTokens(epochs: 1);
         int reads = 0;
@@ -137,7 +137,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void UnknownWordsShareOneEmbeddingAndEmptyRowsArePredictedFromTheOutputLayerAlone()
+    public void Unknown_words_share_one_embedding_and_empty_rows_are_predicted_from_the_output_layer_alone()
     {
         (MLContext ml, ITransformer model, _) = FitTokens();
         float[][] scores = SentenceData.ReadVectors(model.Transform(Sentences(ml, "blue zzz w3", "blue qqq w3", "blue w3 w3", "", "")), "Score");
@@ -155,7 +155,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void LongRowsAreTruncatedAtTrainingAndPrediction()
+    public void Long_rows_are_truncated_at_training_and_prediction()
     {
         var ml = new MLContext(seed: 1);
         var messages = new List<string>();
@@ -177,7 +177,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void MissingFeatureColumnIsNamedAtFitAndGetOutputSchema()
+    public void Missing_feature_column_is_named_at_fit_and_get_output_schema()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = SignFrames.ToDataView(ml, SignFrames.Make(10, seed: 1));
@@ -197,7 +197,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     [Theory]
     [InlineData("text features", "Features", "Vector<String>")]
     [InlineData("float label", "Label", "Single")]
-    public void WrongColumnTypeIsNamedAtFitAndGetOutputSchema(string kind, string column, string type)
+    public void Wrong_column_type_is_named_at_fit_and_get_output_schema(string kind, string column, string type)
     {
         var ml = new MLContext(seed: 1);
         IDataView data = kind == "text features"
@@ -216,7 +216,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void WrongFrameSizeIsRejectedAtFitAndByTheTransformer()
+    public void Wrong_frame_size_is_rejected_at_fit_and_by_the_transformer()
     {
         var ml = new MLContext(seed: 1);
         IDataView good = SignFrames.ToDataView(ml, SignFrames.Make(30, seed: 1));
@@ -236,7 +236,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void NonFiniteFramesRaiseWithTheRowIndex()
+    public void Non_finite_frames_raise_with_the_row_index()
     {
         var ml = new MLContext(seed: 1);
         SignFrames.Row[] rows = SignFrames.Make(6, seed: 1);
@@ -256,7 +256,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
     }
 
     [Fact]
-    public void OptionsAreValidatedNamingTheOption()
+    public void Options_are_validated_naming_the_option()
     {
         var ml = new MLContext(seed: 1);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Recurrent.LstmSequenceClassifier(new LstmSequenceClassifier.Options { HiddenSize = 0 }));

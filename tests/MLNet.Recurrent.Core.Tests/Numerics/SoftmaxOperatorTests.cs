@@ -1,56 +1,29 @@
-using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Tests.TestSupport;
 using Xunit.Abstractions;
+using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Tests.Numerics;
 
 /// <summary>
-/// Activations against the same formulas evaluated in double. Tolerance for element-wise forwards and every
-/// backward: <c>|actual - expected| &lt;= 1e-5 * |expected| + 1e-6</c> (a few float32 ulps from the exp and
-/// the division, plus an absolute floor for values that cancel to near zero). Softmax probabilities:
+/// The one softmax and log-softmax kernels (used by the cross-entropy, attention, prediction, sampling and beam
+/// search) against the same formulas evaluated in double. Tolerance for every backward:
+/// <c>|actual - expected| &lt;= 1e-5 * |expected| + 1e-6</c> (a few float32 ulps from the exp and the division,
+/// plus an absolute floor for values that cancel to near zero). Softmax probabilities:
 /// <c>1e-5 * |expected| + 1e-7</c>; log-probabilities <c>1e-5 * |expected| + 1e-6</c> (one ulp of 1 from the
 /// vectorised exp shows up in log(sum) as ~1.2e-7). Lengths 1, 7, 37 and 300 cover the vector tails; inputs include
 /// +-20, +-100, +-1000 and +-1e30, where an unstable softmax would overflow to NaN.
 /// </summary>
-public sealed class ActivationsTests(ITestOutputHelper output)
+public sealed class SoftmaxOperatorTests(ITestOutputHelper output)
 {
     private static readonly float[] Extremes = [0f, 1e-3f, -1e-3f, 20f, -20f, 100f, -100f, 1000f, -1000f, 1e30f, -1e30f];
-
-    [Fact]
-    public void ElementwiseForwardsMatchDouble()
-    {
-        foreach (int length in new[] { 1, 7, 37, 300 })
-        {
-            float[] x = Inputs(length, 10, seed: length);
-            Check("sigmoid", x, (a, b) => Activations.Sigmoid(a, b), v => 1 / (1 + Math.Exp(-v)), 1e-5, 1e-6);
-            Check("tanh", x, (a, b) => Activations.Tanh(a, b), Math.Tanh, 1e-5, 1e-6);
-            Check("relu", x, (a, b) => Activations.Relu(a, b), v => Math.Max(v, 0), 0, 0);
-        }
-    }
-
-    [Fact]
-    public void ElementwiseBackwardsMatchDouble()
-    {
-        foreach (int length in new[] { 1, 7, 37, 300 })
-        {
-            float[] x = Inputs(length, 4, seed: length), dy = Inputs(length, 2, seed: length + 1);
-            var y = new float[length];
-            Activations.Sigmoid(x, y);
-            CheckBackward("sigmoid'", y, dy, (a, b, c) => Activations.SigmoidBackward(a, b, c), (yv, g) => g * yv * (1 - yv));
-            Activations.Tanh(x, y);
-            CheckBackward("tanh'", y, dy, (a, b, c) => Activations.TanhBackward(a, b, c), (yv, g) => g * (1 - yv * yv));
-            Activations.Relu(x, y);
-            CheckBackward("relu'", y, dy, (a, b, c) => Activations.ReluBackward(a, b, c), (yv, g) => yv > 0 ? g : 0);
-        }
-    }
 
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(37)]
     [InlineData(300)]
-    public void SoftmaxAndLogSoftmaxMatchDoubleWithoutOverflow(int columns)
+    public void Softmax_and_log_softmax_match_double_without_overflow(int columns)
     {
         const int rows = 4;
         float[] x = new float[rows * columns];
@@ -65,8 +38,8 @@ public sealed class ActivationsTests(ITestOutputHelper output)
         }
         var p = new float[x.Length];
         var logp = new float[x.Length];
-        Activations.SoftmaxRows(x, p, columns);
-        Activations.LogSoftmaxRows(x, logp, columns);
+        SoftmaxOperator.Invoke(x, p, columns);
+        LogSoftmaxOperator.Invoke(x, logp, columns);
         double worstP = 0, worstLog = 0;
         for (int r = 0; r < rows; r++)
         {
@@ -87,24 +60,24 @@ public sealed class ActivationsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SoftmaxInPlaceEqualsOutOfPlace()
+    public void Log_softmax_in_place_equals_out_of_place()
     {
         float[] x = Inputs(3 * 37, 5, seed: 3), y = new float[x.Length];
-        Activations.LogSoftmaxRows(x, y, 37);
-        Activations.LogSoftmaxRows(x, x, 37);
+        LogSoftmaxOperator.Invoke(x, y, 37);
+        LogSoftmaxOperator.Invoke(x, x, 37);
         Assert.Equal(y, x);
     }
 
     [Fact]
-    public void RowBackwardsMatchDoubleFormulas()
+    public void Row_backwards_match_double_formulas()
     {
         const int rows = 3, columns = 37;
         float[] x = Inputs(rows * columns, 5, seed: 11), dy = Inputs(rows * columns, 1, seed: 12);
         float[] p = new float[x.Length], logp = new float[x.Length], dx = new float[x.Length], dxLog = new float[x.Length];
-        Activations.SoftmaxRows(x, p, columns);
-        Activations.LogSoftmaxRows(x, logp, columns);
-        Activations.SoftmaxRowsBackward(p, dy, dx, columns);
-        Activations.LogSoftmaxRowsBackward(logp, dy, dxLog, columns);
+        SoftmaxOperator.Invoke(x, p, columns);
+        LogSoftmaxOperator.Invoke(x, logp, columns);
+        SoftmaxOperator.Backward(p, dy, dx, columns);
+        LogSoftmaxOperator.Backward(logp, dy, dxLog, columns);
         double worst = 0;
         for (int r = 0; r < rows; r++)
         {
@@ -123,7 +96,7 @@ public sealed class ActivationsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BackwardsAreTheGradientsOfTheForwards()
+    public void Backwards_are_the_gradients_of_the_forwards()
     {
         // Loss = sum_j w_j * f(x)_j; its gradient is Backward(y, w). Central differences in float32 with
         // eps = 1e-2, relative error floor 1e-2: max relative error must stay below 1e-2.
@@ -131,10 +104,8 @@ public sealed class ActivationsTests(ITestOutputHelper output)
         float[] x = Inputs(rows * columns, 2, seed: 21), w = Inputs(rows * columns, 1, seed: 22);
         foreach (var (name, forward, backward) in new (string, Action<float[], float[]>, Action<float[], float[], float[]>)[]
         {
-            ("sigmoid", (a, b) => Activations.Sigmoid(a, b), (y, g, d) => Activations.SigmoidBackward(y, g, d)),
-            ("tanh", (a, b) => Activations.Tanh(a, b), (y, g, d) => Activations.TanhBackward(y, g, d)),
-            ("softmax", (a, b) => Activations.SoftmaxRows(a, b, columns), (y, g, d) => Activations.SoftmaxRowsBackward(y, g, d, columns)),
-            ("log-softmax", (a, b) => Activations.LogSoftmaxRows(a, b, columns), (y, g, d) => Activations.LogSoftmaxRowsBackward(y, g, d, columns)),
+            ("softmax", (a, b) => SoftmaxOperator.Invoke(a, b, columns), (y, g, d) => SoftmaxOperator.Backward(y, g, d, columns)),
+            ("log-softmax", (a, b) => LogSoftmaxOperator.Invoke(a, b, columns), (y, g, d) => LogSoftmaxOperator.Backward(y, g, d, columns)),
         })
         {
             var y = new float[x.Length];
@@ -155,42 +126,12 @@ public sealed class ActivationsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void MismatchedLengthsAreRejectedByName()
+    public void Mismatched_lengths_are_rejected_by_name()
     {
-        var ex = Assert.Throws<ArgumentException>(() => Activations.SoftmaxRows(new float[6], new float[5], 3));
+        var ex = Assert.Throws<ArgumentException>(() => SoftmaxOperator.Invoke(new float[6], new float[5], 3));
         Assert.Equal("'y' was \"length 5\"; it must match 'x' (length 6). (Parameter 'y')", ex.Message);
-        Assert.Throws<ArgumentException>(() => Activations.TanhBackward(new float[4], new float[4], new float[3]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Activations.LogSoftmaxRows(new float[6], new float[6], 0));
-    }
-
-    private void Check(string name, float[] x, Action<float[], float[]> f, Func<double, double> expected, double rel, double abs)
-    {
-        var y = new float[x.Length];
-        f(x, y);
-        double worst = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double e = expected(x[i]);
-            double err = Math.Abs(y[i] - e);
-            Assert.False(double.IsNaN(err), $"{name}({x[i]}) = {y[i]}");
-            worst = Math.Max(worst, err == 0 ? 0 : err / (rel * Math.Abs(e) + abs));
-        }
-        output.WriteLine($"{name} length {x.Length}: worst {worst:F3} of the tolerance");
-        Assert.True(worst <= 1, $"{name}: {worst}");
-    }
-
-    private void CheckBackward(string name, float[] y, float[] dy, Action<float[], float[], float[]> f, Func<double, double, double> expected)
-    {
-        var dx = new float[y.Length];
-        f(y, dy, dx);
-        double worst = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            double e = expected(y[i], dy[i]);
-            worst = Math.Max(worst, Math.Abs(dx[i] - e) / (1e-5 * Math.Abs(e) + 1e-6));
-        }
-        output.WriteLine($"{name} length {y.Length}: worst {worst:F3} of the tolerance");
-        Assert.True(worst <= 1, $"{name}: {worst}");
+        Assert.Throws<ArgumentException>(() => SoftmaxOperator.Backward(new float[4], new float[4], new float[3], 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LogSoftmaxOperator.Invoke(new float[6], new float[6], 0));
     }
 
     /// <summary>Uniform values in [-scale, scale], with the extremes spliced in when there is room.</summary>
