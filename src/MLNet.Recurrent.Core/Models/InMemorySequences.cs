@@ -10,6 +10,7 @@ public sealed class InMemorySequences : ISequenceSource
     private readonly int _frameSize;
     private readonly int[]? _labels;
     private readonly int[][]? _stepLabels;
+    private int[][][]? _characters;
 
     private InMemorySequences(int[][]? tokens, float[][]? frames, int frameSize, int[]? labels, int[][]? stepLabels)
     {
@@ -33,6 +34,23 @@ public sealed class InMemorySequences : ISequenceSource
     /// <summary>Token sequences with a class per step.</summary>
     public static InMemorySequences Labelled(int[][] tokens, int[][] stepLabels) => new(tokens, null, 0, null, stepLabels);
 
+    /// <summary>
+    /// Token sequences with a class per step and the characters of every token (for character-level word features):
+    /// <c>characters[i][t]</c> holds the character ids of token t of sequence i, at least one each.
+    /// </summary>
+    public static InMemorySequences LabelledWithCharacters(int[][] tokens, int[][][] characters, int[][] stepLabels)
+    {
+        var data = new InMemorySequences(tokens, null, 0, null, stepLabels);
+        ArgumentNullException.ThrowIfNull(characters);
+        if (characters.Length != tokens.Length)
+            ThrowHelper.Argument(nameof(characters), $"{characters.Length} sequences", $"there must be one per token sequence ({tokens.Length})");
+        for (int i = 0; i < tokens.Length; i++)
+            if (characters[i].Length != tokens[i].Length)
+                ThrowHelper.Argument($"characters[{i}]", $"{characters[i].Length} tokens", $"sequence {i} has {tokens[i].Length} tokens");
+        data._characters = characters;
+        return data;
+    }
+
     /// <summary>Frame sequences ([length, D] row-major each) with one class each.</summary>
     public static InMemorySequences ClassifiedFrames(float[][] frames, int frameSize, int[] labels) => new(null, Check(frames, frameSize), frameSize, labels, null);
 
@@ -48,7 +66,15 @@ public sealed class InMemorySequences : ISequenceSource
     /// <inheritdoc/>
     public void Fill(int index, SequenceBatch batch, int row)
     {
-        if (_tokens is not null) batch.SetTokens(row, _tokens[index]);
+        if (_tokens is not null)
+        {
+            batch.SetTokens(row, _tokens[index]);
+            if (_characters is not null)
+            {
+                int[][] words = _characters[index];
+                batch.SetTokenCharacters(row, words.SelectMany(w => w).ToArray(), words.Select(w => w.Length).ToArray());
+            }
+        }
         else batch.SetFrames(row, _frames![index]);
         if (_labels is not null) batch.SetTarget(row, _labels[index]);
         else batch.SetStepTargets(row, _stepLabels![index]);

@@ -13,6 +13,10 @@ public sealed class SequenceBatch : IDisposable
     private int[] _lengths = [];
     private int[] _tokens = [];
     private int[] _targets = [];
+    private int[] _charStart = [];
+    private int[] _charCount = [];
+    private int[] _chars = [];
+    private int _charUsed;
 
     /// <summary>B: the number of sequences.</summary>
     public int BatchSize { get; private set; }
@@ -68,6 +72,11 @@ public sealed class SequenceBatch : IDisposable
         Grow(ref _lengths, batchSize);
         Grow(ref _tokens, frameSize == 0 ? steps * batchSize : 0);
         Grow(ref _targets, TargetCount);
+        Grow(ref _charStart, frameSize == 0 ? steps * batchSize : 0);
+        Grow(ref _charCount, frameSize == 0 ? steps * batchSize : 0);
+        _charCount.AsSpan(0, frameSize == 0 ? steps * batchSize : 0).Clear();
+        _charUsed = 0;
+        HasCharacters = false;
         Lengths.Clear();
         Tokens.Clear();
         Targets.Fill(IgnoreTarget);
@@ -86,6 +95,44 @@ public sealed class SequenceBatch : IDisposable
         for (int t = 0; t < ids.Length; t++) _tokens[t * BatchSize + b] = ids[t];
         _lengths[b] = ids.Length;
     }
+
+    /// <summary>Whether <see cref="SetTokenCharacters"/> was called since the last <see cref="Reset"/>.</summary>
+    public bool HasCharacters { get; private set; }
+
+    /// <summary>
+    /// Writes the characters of sequence <paramref name="b"/>'s tokens (for character-level word features): token t
+    /// has <c>characterCounts[t]</c> (at least 1) character ids, taken in order from <paramref name="characters"/>.
+    /// Call after <see cref="SetTokens"/> for the same row.
+    /// </summary>
+    /// <param name="b">The sequence's row, 0..B-1.</param>
+    /// <param name="characters">Every token's character ids, concatenated; each in [1, V_c) (0 is padding).</param>
+    /// <param name="characterCounts">[length] the number of characters of each token.</param>
+    public void SetTokenCharacters(int b, ReadOnlySpan<int> characters, ReadOnlySpan<int> characterCounts)
+    {
+        if (FrameSize != 0) ThrowHelper.InvalidOperation($"The batch holds frames of {FrameSize} features, not tokens.");
+        if ((uint)b >= (uint)BatchSize) ThrowHelper.OutOfRange(nameof(b), b, $"it must be in [0, {BatchSize})");
+        if (characterCounts.Length != _lengths[b])
+            ThrowHelper.Argument(nameof(characterCounts), $"{characterCounts.Length} counts", $"sequence {b} has {_lengths[b]} tokens; call SetTokens first");
+        int total = 0;
+        for (int t = 0; t < characterCounts.Length; t++)
+        {
+            if (characterCounts[t] <= 0) ThrowHelper.OutOfRange($"characterCounts[{t}]", characterCounts[t], "every token has at least one character");
+            total += characterCounts[t];
+        }
+        if (total != characters.Length) ThrowHelper.Argument(nameof(characters), $"{characters.Length} ids", $"the counts add up to {total}");
+        if (_chars.Length < _charUsed + total) Array.Resize(ref _chars, Math.Max(_charUsed + total, 2 * _chars.Length));
+        characters.CopyTo(_chars.AsSpan(_charUsed));
+        for (int t = 0, at = _charUsed; t < characterCounts.Length; at += characterCounts[t], t++)
+        {
+            _charStart[t * BatchSize + b] = at;
+            _charCount[t * BatchSize + b] = characterCounts[t];
+        }
+        _charUsed += total;
+        HasCharacters = true;
+    }
+
+    /// <summary>The character ids of the token at time-major cell <c>t * B + b</c> (empty on padding or without characters).</summary>
+    public ReadOnlySpan<int> CharactersOf(int cell) => _chars.AsSpan(_charStart[cell], _charCount[cell]);
 
     /// <summary>Writes sequence <paramref name="b"/>'s frames and sets its length.</summary>
     /// <param name="b">The sequence's row, 0..B-1.</param>

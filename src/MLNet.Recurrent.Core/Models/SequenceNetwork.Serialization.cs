@@ -26,6 +26,10 @@ public sealed partial class SequenceNetwork
         c.Set(Prefix + "perStepOutput", o.PerStepOutput);
         c.Set(Prefix + "pooling", o.Pooling.ToString());
         c.Set(Prefix + "outputSize", o.OutputSize);
+        c.Set(Prefix + "outputLayer", o.OutputLayer.ToString());
+        c.Set(Prefix + "characterVocabularySize", o.CharacterVocabularySize);
+        c.Set(Prefix + "characterEmbeddingSize", o.CharacterEmbeddingSize);
+        c.Set(Prefix + "characterHiddenSize", o.CharacterHiddenSize);
         file.AddParameters(Parameters);
     }
 
@@ -57,6 +61,12 @@ public sealed partial class SequenceNetwork
                 PerStepOutput = c.GetBoolean(Prefix + "perStepOutput"),
                 Pooling = ParseEnum<SequencePoolingMode>(c.GetString(Prefix + "pooling"), "pooling"),
                 OutputSize = c.GetInt32(Prefix + "outputSize"),
+                // Files written before the CRF option have a softmax output layer.
+                OutputLayer = c.Contains(Prefix + "outputLayer")
+                    ? ParseEnum<SequenceOutputLayer>(c.GetString(Prefix + "outputLayer"), "outputLayer") : SequenceOutputLayer.Softmax,
+                CharacterVocabularySize = c.Contains(Prefix + "characterVocabularySize") ? c.GetInt32(Prefix + "characterVocabularySize") : 0,
+                CharacterEmbeddingSize = c.Contains(Prefix + "characterEmbeddingSize") ? c.GetInt32(Prefix + "characterEmbeddingSize") : 25,
+                CharacterHiddenSize = c.Contains(Prefix + "characterHiddenSize") ? c.GetInt32(Prefix + "characterHiddenSize") : 25,
             };
             options.Validate();
         }

@@ -6,18 +6,21 @@ namespace MLNet.Recurrent.Core.Models;
 public sealed partial class SequenceNetwork
 {
     /// <summary>
-    /// A lean step-at-a-time path for generation over <paramref name="batch"/> rows (one token per row in, logits out,
+    /// A lean step-at-a-time path over <paramref name="batch"/> rows (one token or frame per row in, logits out,
     /// state carried), with the weights pre-packed now; see <see cref="SequenceNetworkStream"/>. Independent of
     /// any forward pass.
     /// </summary>
     /// <param name="batch">B: rows stepped together; must be positive.</param>
-    /// <exception cref="InvalidOperationException">The network does not read token ids, predict every step, or is bidirectional.</exception>
+    /// <exception cref="InvalidOperationException">The network does not predict every step, or is bidirectional.</exception>
     public SequenceNetworkStream CreateStream(int batch = 1)
     {
         Internals.ThrowHelper.ThrowIfNotPositive(batch, nameof(batch));
-        if (_embedding is null || !Options.PerStepOutput || Options.Bidirectional)
-            Internals.ThrowHelper.InvalidOperation("Streaming needs a unidirectional network that reads token ids and predicts every step.");
-        return new SequenceNetworkStream(_embedding, _rnn, _output, batch);
+        if (!Options.PerStepOutput || Options.Bidirectional)
+            Internals.ThrowHelper.InvalidOperation(
+                $"Streaming needs a unidirectional network that predicts every step; this one has Bidirectional = {Options.Bidirectional}, PerStepOutput = {Options.PerStepOutput}.");
+        if (Options.CharacterFeatures)
+            Internals.ThrowHelper.InvalidOperation("Streaming does not read character-level word features yet; build the network with CharacterVocabularySize = 0 to stream.");
+        return new SequenceNetworkStream(_embedding, Options.FrameSize, _rnn, _output, batch);
     }
 
     /// <summary>

@@ -11,14 +11,17 @@ public sealed partial class SequenceNetwork
     /// <summary>The per-row outputs of the last <see cref="Forward"/>: [N, K] logits, N = B (pooled) or T * B (per step).</summary>
     public Tensor Logits => _logits;
 
-    /// <summary>Runs the network on a batch, computes the mean cross-entropy of its targets and caches what <see cref="Backward"/> needs.</summary>
+    /// <summary>
+    /// Runs the network on a batch, computes the mean loss of its targets (cross-entropy, or the CRF's negative
+    /// log-likelihood per real step) and caches what <see cref="Backward"/> needs.
+    /// </summary>
     /// <param name="batch">The inputs, lengths and targets.</param>
     /// <param name="training">Whether dropout is active.</param>
     /// <returns>The mean loss over the targets that count (natural log); 0 when none count.</returns>
     public double Forward(SequenceBatch batch, bool training)
     {
         RunToLogits(batch, training);
-        return _loss.Forward(_logits, batch.Targets);
+        return ComputeLoss(batch);
     }
 
     /// <summary>
@@ -30,32 +33,54 @@ public sealed partial class SequenceNetwork
         RunToLogits(batch, training: true);
         ReadOnlySpan<float> z = _logits.Span;
         if (z.Length > 0 && !float.IsFinite(TensorPrimitives.MaxMagnitude(z))) return double.NaN;
-        return _loss.Forward(_logits, batch.Targets);
+        return ComputeLoss(batch);
+    }
+
+    private double ComputeLoss(SequenceBatch batch)
+    {
+        if (_crf is null) return _loss.Forward(_logits, batch.Targets);
+        // The CRF reads the per-step scores as emissions [T, B, K]; padding steps are never read.
+        _logits.Resize(batch.Steps, batch.BatchSize, Options.OutputSize);
+        double loss = _crf.Forward(_logits, batch.Lengths, batch.Targets);
+        _logits.Resize(batch.Steps * batch.BatchSize, Options.OutputSize);
+        return loss;
     }
 
     /// <summary>The summed negative log-likelihood (nats) and the number of targets of the last <see cref="Forward"/>.</summary>
-    public (double NllSum, double Count) LastLoss => (_loss.NllSum, _loss.Count);
+    public (double NllSum, double Count) LastLoss => _crf is null ? (_loss.NllSum, _loss.Count) : (_crf.NllSum, _crf.StepCount);
 
     /// <inheritdoc/>
-    long ITrainableNetwork<SequenceBatch>.LastTargetCount => (long)_loss.Count;
+    long ITrainableNetwork<SequenceBatch>.LastTargetCount => (long)LastLoss.Count;
 
-    /// <summary>Scores <paramref name="batch"/> with dropout off: summed loss, targets counted, targets predicted right.</summary>
+    /// <summary>
+    /// Scores <paramref name="batch"/> with dropout off: summed loss, targets counted, targets predicted right (each
+    /// step's argmax, or the Viterbi path for a CRF output layer).
+    /// </summary>
     public EvaluationTotals Score(SequenceBatch batch)
     {
         Forward(batch, training: false);
-        return new EvaluationTotals(_loss.NllSum, _loss.Count, SequenceTrainer.CountCorrect(_logits, batch.Targets));
+        var (nll, count) = LastLoss;
+        if (_crf is null) return new EvaluationTotals(nll, count, SequenceTrainer.CountCorrect(_logits, batch.Targets));
+        DecodeLast(batch);
+        int correct = 0;
+        ReadOnlySpan<int> targets = batch.Targets;
+        for (int i = 0; i < targets.Length; i++)
+            if (targets[i] != SequenceBatch.IgnoreTarget && _tags[i] == targets[i]) correct++;
+        return new EvaluationTotals(nll, count, correct);
     }
 
     /// <summary>Backpropagates the last <see cref="Forward"/>'s loss, accumulating into <c>Parameters.Gradients</c>.</summary>
     public void Backward()
     {
         var batch = _lastBatch ?? throw new InvalidOperationException("Backward was called before Forward.");
-        _loss.Backward(_dLogits);
+        if (_crf is null) _loss.Backward(_dLogits);
+        else _crf.Backward(_dLogits); // [T, B, K]: the linear layer reads it as T * B rows
         _output.Backward(_dHeadInput, _dLogits, _headInput);
         Tensor dFeatures = _pooling is null ? _dRnnOutput : _dPooled;
         _outputDropout.Backward(dFeatures, _dHeadInput);
         _pooling?.Backward(_dRnnOutput, _dPooled);
-        _rnn.Backward(_embedding is null ? null : _dEmbedded, null, null, null, _dRnnOutput, null, null);
+        _rnn.Backward(_embedding is null ? null : _charRnn is null ? _dEmbedded : _dWordInput, null, null, null, _dRnnOutput, null, null);
+        if (_charRnn is not null) CharacterFeaturesBackward(batch);
         if (_embedding is not null)
         {
             _dEmbedded.Resize(batch.Steps * batch.BatchSize, Options.EmbeddingSize);
@@ -63,17 +88,17 @@ public sealed partial class SequenceNetwork
         }
     }
 
-    /// <summary>Runs the network without targets and writes class probabilities.</summary>
+    /// <summary>
+    /// Runs the network without targets and writes class probabilities: the softmax of each row's logits, or for a
+    /// CRF output layer each step's marginal <c>p(y_t = k | x)</c> (zero rows on padding).
+    /// </summary>
     /// <param name="batch">The inputs and lengths (targets are ignored).</param>
-    /// <param name="probabilities">[N, K]: resized and overwritten with the softmax of each row's logits.</param>
+    /// <param name="probabilities">[N, K]: resized and overwritten.</param>
     public void Predict(SequenceBatch batch, Tensor probabilities)
     {
+        ArgumentNullException.ThrowIfNull(probabilities);
         RunInference(batch);
-        int k = Options.OutputSize, n = _logits.Length / k;
-        probabilities.Resize(n, k);
-        ReadOnlySpan<float> z = _logits.Span;
-        Span<float> p = probabilities.Span;
-        SoftmaxOperator.Invoke(z[..(n * k)], p, k);
+        WriteProbabilities(batch, probabilities);
     }
 
     /// <summary>Runs the network without targets (no dropout); the result is in <see cref="Logits"/>.</summary>
@@ -89,7 +114,7 @@ public sealed partial class SequenceNetwork
         {
             _embedding.Forward(batch.Tokens, _embedded);
             _embedded.Resize(steps, b, Options.EmbeddingSize);
-            x = _embedded;
+            x = _charRnn is null ? _embedded : WithCharacterFeatures(batch, _embedded, training);
         }
         else x = batch.Frames;
 

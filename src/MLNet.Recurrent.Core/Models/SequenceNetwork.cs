@@ -7,7 +7,8 @@ using MLNet.Recurrent.Core.Reservoir;
 namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>
-/// Embedding (or frames) -> stacked recurrent layers -> optional pooling -> linear -> softmax. The one network
+/// Embedding (or frames) -> stacked recurrent layers -> optional pooling -> linear -> softmax (or, per step, a
+/// linear-chain CRF: <c>crf.start_transitions</c>, <c>crf.end_transitions</c>, <c>crf.transitions</c>). The one network
 /// behind the language model, the sequence labeler and the sequence classifier. Parameter names follow PyTorch:
 /// <c>embedding.weight</c>, <c>rnn.weight_ih_l0</c>, ..., <c>output.weight</c>, <c>output.bias</c>.
 /// One instance is not thread-safe (it owns its workspaces); <see cref="Clone"/> gives an independent copy.
@@ -20,6 +21,7 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     private readonly Dropout _outputDropout;
     private readonly Linear _output;
     private readonly SoftmaxCrossEntropy _loss;
+    private readonly LinearChainCrf? _crf;
 
     // Workspaces, reused across calls so a steady-state step allocates nothing.
     private readonly Tensor _embedded = new(0);       // [T, B, E]
@@ -44,6 +46,7 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         Options = options;
         Parameters = new ParameterSet();
         if (options.TokenInput) _embedding = new Embedding(Parameters, options.InputVocabularySize, options.EmbeddingSize, prefix: "embedding.");
+        BuildCharacterLayers();
         _rnn = new RecurrentLayer(new RecurrentLayerOptions
         {
             Cell = options.Cell,
@@ -59,7 +62,8 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         if (!options.PerStepOutput) _pooling = new SequencePooling(options.Pooling, options.Bidirectional);
         _outputDropout = new Dropout(options.Dropout, seed: 0);
         _output = new Linear(Parameters, RecurrentOutputSize, options.OutputSize, prefix: "output.");
-        _loss = new SoftmaxCrossEntropy(ignoreIndex: SequenceBatch.IgnoreTarget);
+        _loss = new SoftmaxCrossEntropy(options.ClassWeights, ignoreIndex: SequenceBatch.IgnoreTarget);
+        if (options.OutputLayer == SequenceOutputLayer.Crf) _crf = new LinearChainCrf(Parameters, options.OutputSize, CrfReduction.StepMean, prefix: "crf.");
     }
 
     /// <summary>The options the network was built with.</summary>
@@ -71,13 +75,16 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     /// <summary>dirs * H: the width of the recurrent output.</summary>
     public int RecurrentOutputSize => Options.HiddenSize * (Options.Bidirectional ? 2 : 1);
 
+    /// <summary>The CRF output layer, or null for a softmax output.</summary>
+    public LinearChainCrf? Crf => _crf;
+
     /// <summary>The recurrent stack, for inspection (interpretable cells) and streaming steps.</summary>
     public RecurrentLayer Recurrent => _rnn;
 
     /// <summary>
     /// Seeds every weight and the dropout masks: normal embeddings, Glorot-uniform input weights and orthogonal
     /// (or, with <see cref="RecurrentInitialization.EchoState"/>, echo-state scaled) recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
-    /// output layer's PyTorch default.
+    /// output layer's PyTorch default, and the CRF's transitions from U(-0.1, 0.1).
     /// </summary>
     public void Initialize(int seed, bool forgetGateBiasOne = true)
     {
@@ -96,6 +103,25 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         }
         if (forgetGateBiasOne && Options.Cell == CellType.Lstm) Initializers.LstmForgetGateBias(Parameters, "rnn.");
         _output.Initialize(random);
+        _crf?.Initialize(random);
+        InitializeCharacterLayers(random);
+        _rnn.ResetDropout(unchecked(seed * 31 + 1));
+        _outputDropout.Reset(unchecked(seed * 31 + 2));
+    }
+
+    /// <summary>
+    /// Seeds every weight exactly as PyTorch's modules initialise themselves (for parity runs against a PyTorch
+    /// reference): embeddings N(0, 1), every recurrent weight and bias U(-1/sqrt(H), 1/sqrt(H)), the output layer
+    /// U(-1/sqrt(In), 1/sqrt(In)), the CRF's transitions U(-0.1, 0.1); dropout masks as <see cref="Initialize"/>.
+    /// </summary>
+    public void InitializeLikePyTorch(int seed)
+    {
+        var random = new DeterministicRandom(seed);
+        _embedding?.Initialize(random);
+        _rnn.InitializeWeights(random);
+        _output.Initialize(random);
+        _crf?.Initialize(random);
+        InitializeCharacterLayers(random);
         _rnn.ResetDropout(unchecked(seed * 31 + 1));
         _outputDropout.Reset(unchecked(seed * 31 + 2));
     }
@@ -112,8 +138,9 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     public void Dispose()
     {
         foreach (var t in (Tensor[])[_embedded, _rnnOutput, _pooled, _headInput, _logits, _finalHidden, _finalCell,
-                     _dLogits, _dHeadInput, _dPooled, _dRnnOutput, _dEmbedded])
+                     _dLogits, _dHeadInput, _dPooled, _dRnnOutput, _dEmbedded, _marginals])
             t.Dispose();
         _loss.Dispose();
+        DisposeCharacterWorkspaces();
     }
 }

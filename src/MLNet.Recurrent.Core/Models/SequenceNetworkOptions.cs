@@ -46,6 +46,32 @@ public sealed class SequenceNetworkOptions
     /// <summary>K: the number of classes predicted (V for a language model).</summary>
     public int OutputSize { get; init; }
 
+    /// <summary>The output layer of a per-step network: an independent softmax per step, or a linear-chain CRF.</summary>
+    public SequenceOutputLayer OutputLayer { get; init; } = SequenceOutputLayer.Softmax;
+
+    /// <summary>
+    /// Optional class weights w [K] for the softmax cross-entropy (rare labels weigh more), each finite and zero or
+    /// positive; null weighs every class 1. A training option: it is not written into the model file.
+    /// </summary>
+    public float[]? ClassWeights { get; init; }
+
+    /// <summary>
+    /// V_c: character ids (0..V_c-1, 0 for padding) of the optional character-level word features; 0 turns them off.
+    /// With them, each token's characters (given with the batch) run through a small bidirectional LSTM whose two
+    /// final states are concatenated to the token's embedding, so words outside the vocabulary are read from their
+    /// spelling. Token inputs only.
+    /// </summary>
+    public int CharacterVocabularySize { get; init; }
+
+    /// <summary>E_c: the character embedding size.</summary>
+    public int CharacterEmbeddingSize { get; init; } = 25;
+
+    /// <summary>H_c: the hidden size of each direction of the character LSTM; a token's feature has 2 H_c values.</summary>
+    public int CharacterHiddenSize { get; init; } = 25;
+
+    /// <summary>Whether tokens also carry character-level features.</summary>
+    public bool CharacterFeatures => CharacterVocabularySize > 0;
+
     /// <summary>How the recurrent weights start (<see cref="RecurrentLayerOptions.Initialization"/>).</summary>
     public RecurrentInitialization Initialization { get; init; }
 
@@ -55,8 +81,8 @@ public sealed class SequenceNetworkOptions
     /// <summary>Whether inputs are token ids (otherwise frames).</summary>
     public bool TokenInput => InputVocabularySize > 0;
 
-    /// <summary>The size of one step's recurrent input: E or D.</summary>
-    public int RecurrentInputSize => TokenInput ? EmbeddingSize : FrameSize;
+    /// <summary>The size of one step's recurrent input: E (+ 2 H_c with character features) or D.</summary>
+    public int RecurrentInputSize => TokenInput ? EmbeddingSize + (CharacterFeatures ? 2 * CharacterHiddenSize : 0) : FrameSize;
 
     /// <summary>Checks every option, naming the first wrong one and its value.</summary>
     public void Validate()
@@ -70,6 +96,26 @@ public sealed class SequenceNetworkOptions
         ThrowHelper.ThrowIfNotPositive(OutputSize, nameof(OutputSize));
         if (!(Dropout >= 0f && Dropout < 1f)) ThrowHelper.OutOfRange(nameof(Dropout), Dropout, "it must be in [0, 1)");
         if (!Enum.IsDefined(Cell)) ThrowHelper.OutOfRange(nameof(Cell), Cell, "it must be a defined cell type");
+        if (CharacterVocabularySize < 0) ThrowHelper.OutOfRange(nameof(CharacterVocabularySize), CharacterVocabularySize, "it must be 0 (no character features) or at least 2");
+        if (CharacterFeatures)
+        {
+            if (!TokenInput) ThrowHelper.Argument(nameof(CharacterVocabularySize), CharacterVocabularySize, "character features need token inputs ('InputVocabularySize' > 0)");
+            if (CharacterVocabularySize < 2) ThrowHelper.OutOfRange(nameof(CharacterVocabularySize), CharacterVocabularySize, "it must be 0 (no character features) or at least 2 (padding and one character)");
+            ThrowHelper.ThrowIfNotPositive(CharacterEmbeddingSize, nameof(CharacterEmbeddingSize));
+            ThrowHelper.ThrowIfNotPositive(CharacterHiddenSize, nameof(CharacterHiddenSize));
+        }
+        if (!Enum.IsDefined(OutputLayer)) ThrowHelper.OutOfRange(nameof(OutputLayer), OutputLayer, "it must be Softmax or Crf");
+        if (OutputLayer == SequenceOutputLayer.Crf && !PerStepOutput)
+            ThrowHelper.Argument(nameof(OutputLayer), OutputLayer, "a CRF output layer labels every step: set 'PerStepOutput'");
+        if (ClassWeights is { } w)
+        {
+            if (OutputLayer == SequenceOutputLayer.Crf)
+                ThrowHelper.Argument(nameof(ClassWeights), $"{w.Length} weights", "class weights apply to the softmax output layer, not the CRF");
+            if (w.Length != OutputSize)
+                ThrowHelper.Argument(nameof(ClassWeights), $"{w.Length} weights", $"it must hold one weight per class (OutputSize = {OutputSize})");
+            for (int i = 0; i < w.Length; i++)
+                if (!(float.IsFinite(w[i]) && w[i] >= 0)) ThrowHelper.OutOfRange($"ClassWeights[{i}]", w[i], "it must be finite and zero or positive");
+        }
         if (!Enum.IsDefined(Pooling)) ThrowHelper.OutOfRange(nameof(Pooling), Pooling, "it must be a defined pooling kind");
     }
 }

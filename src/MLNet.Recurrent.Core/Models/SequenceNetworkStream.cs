@@ -5,8 +5,8 @@ using MLNet.Recurrent.Core.Numerics;
 namespace MLNet.Recurrent.Core.Models;
 
 /// <summary>
-/// The lean path of generation: one token per row in, next-token logits out, the recurrent state carried from step
-/// to step. A step is an embedding row copy, <see cref="RecurrentLayer.Step"/> with pre-packed weights, and the output
+/// The lean path of generation and streaming labelling: one token (or one frame of D features) per row in, that
+/// step's logits out, the recurrent state carried from step to step. A step is an embedding row copy (or the frame), <see cref="RecurrentLayer.Step"/> with pre-packed weights, and the output
 /// layer as one small product with a pre-packed weight; nothing else runs and nothing is allocated. Created by
 /// <see cref="SequenceNetwork.CreateStream"/>; the numbers equal a forward pass over the same tokens (to float rounding).
 /// </summary>
@@ -16,7 +16,8 @@ namespace MLNet.Recurrent.Core.Models;
 /// </remarks>
 public sealed class SequenceNetworkStream
 {
-    private readonly Embedding _embedding;
+    private readonly Embedding? _embedding;
+    private readonly int _frameSize;
     private readonly RecurrentLayer _rnn;
     private readonly Linear _output;
     private readonly Gemm.PackedMatrix _packedOutput;
@@ -24,20 +25,27 @@ public sealed class SequenceNetworkStream
     private RecurrentState _state;
     private RecurrentState? _spare;
 
-    internal SequenceNetworkStream(Embedding embedding, RecurrentLayer rnn, Linear output, int batch)
+    internal SequenceNetworkStream(Embedding? embedding, int frameSize, RecurrentLayer rnn, Linear output, int batch)
     {
         _embedding = embedding;
+        _frameSize = frameSize;
         _rnn = rnn;
         _output = output;
         _state = rnn.CreateState(batch);
         rnn.PackStepWeights(_state);
         _packedOutput = Gemm.Pack(transposeB: true, k: output.InputSize, n: output.OutputSize, output.Weight.Value, ldb: output.InputSize);
-        _embedded = new Tensor(batch, embedding.EmbeddingSize);
+        _embedded = new Tensor(batch, InputSize);
         _top = new Tensor(batch, rnn.OutputSize);
     }
 
     /// <summary>B: the rows stepped together.</summary>
     public int BatchSize => _state.Batch;
+
+    /// <summary>Whether the stream reads token ids (<see cref="Step"/>); otherwise frames (<see cref="StepFrames"/>).</summary>
+    public bool TokenInput => _embedding is not null;
+
+    /// <summary>E or D: the width of one step's recurrent input.</summary>
+    public int InputSize => _embedding?.EmbeddingSize ?? _frameSize;
 
     /// <summary>K: logits per row.</summary>
     public int OutputSize => _output.OutputSize;
@@ -60,9 +68,10 @@ public sealed class SequenceNetworkStream
     /// <param name="logits">[B, K]: written.</param>
     public void Step(ReadOnlySpan<int> tokens, Span<float> logits)
     {
-        int batch = _state.Batch, e = _embedding.EmbeddingSize, k = _output.OutputSize, width = _rnn.OutputSize;
+        if (_embedding is null) ThrowHelper.InvalidOperation($"The stream reads frames of {_frameSize} features; call StepFrames.");
+        int batch = _state.Batch, e = _embedding.EmbeddingSize;
         if (tokens.Length != batch) ThrowHelper.Argument(nameof(tokens), $"{tokens.Length} tokens", $"the stream has {batch} rows");
-        ThrowHelper.ThrowIfTooShort(logits.Length, (long)batch * k, nameof(logits));
+        ThrowHelper.ThrowIfTooShort(logits.Length, (long)batch * _output.OutputSize, nameof(logits));
         ReadOnlySpan<float> table = _embedding.Weight.Value;
         Span<float> x = _embedded.Span;
         for (int b = 0; b < batch; b++)
@@ -71,7 +80,30 @@ public sealed class SequenceNetworkStream
                 ThrowHelper.OutOfRange($"tokens[{b}]", tokens[b], $"it must be in [0, {_embedding.VocabularySize})");
             table.Slice(tokens[b] * e, e).CopyTo(x.Slice(b * e, e));
         }
-        _rnn.Step(x, _state, _top.Span);
+        StepInput(logits);
+    }
+
+    /// <summary>Consumes one frame per row and writes each row's logits for that step.</summary>
+    /// <param name="frames">[B, D] the frame each row reads now, row-major; every value finite.</param>
+    /// <param name="logits">[B, K]: written.</param>
+    public void StepFrames(ReadOnlySpan<float> frames, Span<float> logits)
+    {
+        if (_embedding is not null) ThrowHelper.InvalidOperation("The stream reads token ids; call Step.");
+        int batch = _state.Batch;
+        if (frames.Length != batch * _frameSize)
+            ThrowHelper.Argument(nameof(frames), $"{frames.Length} values", $"the stream has {batch} rows of {_frameSize} features");
+        ThrowHelper.ThrowIfTooShort(logits.Length, (long)batch * _output.OutputSize, nameof(logits));
+        for (int i = 0; i < frames.Length; i++)
+            if (!float.IsFinite(frames[i]))
+                ThrowHelper.Argument($"frames[{i}]", frames[i], $"feature {i % _frameSize} of row {i / _frameSize} must be finite");
+        frames.CopyTo(_embedded.Span);
+        StepInput(logits);
+    }
+
+    private void StepInput(Span<float> logits)
+    {
+        int batch = _state.Batch, k = _output.OutputSize, width = _rnn.OutputSize;
+        _rnn.Step(_embedded.Span, _state, _top.Span);
         Span<float> y = logits[..(batch * k)];
         if (_output.Bias is { } bias)
         {
@@ -104,7 +136,7 @@ public sealed class SequenceNetworkStream
         (_spare, _state) = (_state, target);
         if (_embedded.Dim(0) != rows)
         {
-            _embedded.Resize(rows, _embedding.EmbeddingSize);
+            _embedded.Resize(rows, InputSize);
             _top.Resize(rows, _rnn.OutputSize);
         }
     }

@@ -43,6 +43,26 @@ public sealed class SequenceTrainer
         Run(data, null, progress, cancellation);
 
     /// <summary>
+    /// Trains on <paramref name="training"/> and scores <paramref name="validation"/> after every epoch (a given
+    /// split, as in a corpus with its own development set; <c>ValidationFraction</c> is not used).
+    /// </summary>
+    /// <param name="training">The sequences to train on.</param>
+    /// <param name="validation">The sequences to score after every epoch (early stopping and the best weights follow them).</param>
+    /// <param name="progress">Receives a report every <c>ReportEvery</c> steps and after each evaluation.</param>
+    /// <param name="cancellation">Stops training at the next step, as in <see cref="Fit(ISequenceSource, IProgress{TrainingProgress}?, CancellationToken)"/>.</param>
+    public TrainingResult Fit(ISequenceSource training, ISequenceSource validation, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(validation);
+        if (training.Count == 0) Internals.ThrowHelper.Argument(nameof(training), "0 sequences", "training needs at least one sequence");
+        var joined = new JoinedSequences(training, validation);
+        var held = Enumerable.Range(training.Count, validation.Count).ToArray();
+        var plan = new EpochPlan<SequenceBatch>(nameof(SequenceTrainer), _network, new SequenceBatchSource(_network, joined), _batch, _options.Epochs, _options, held);
+        var loop = new TrainingLoop<SequenceBatch>(_network, plan, _options) { OnCheckpoint = OnCheckpoint };
+        return loop.Run(null, progress, cancellation);
+    }
+
+    /// <summary>
     /// Continues the run that wrote <paramref name="checkpoint"/>: weights, optimizer state, epoch and position in
     /// it, shuffling and dropout generators, best weights, early-stopping counter and history are restored, so the
     /// run ends with the same weights as one that never stopped. The network must have the same shape; the
@@ -51,7 +71,7 @@ public sealed class SequenceTrainer
     /// <param name="checkpoint">A checkpoint from <see cref="OnCheckpoint"/> or <see cref="TrainingResult.Checkpoint"/>.</param>
     /// <param name="data">The same labelled sequences.</param>
     /// <param name="progress">Receives a report every <c>ReportEvery</c> steps and after each evaluation.</param>
-    /// <param name="cancellation">Stops training at the next step, as in <see cref="Fit"/>.</param>
+    /// <param name="cancellation">Stops training at the next step, as in <see cref="Fit(ISequenceSource, IProgress{TrainingProgress}?, CancellationToken)"/>.</param>
     public TrainingResult Resume(TrainingCheckpoint checkpoint, ISequenceSource data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);

@@ -17,6 +17,7 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
     private readonly IBatchSource<TBatch> _data;
     private readonly TBatch _batch;
     private readonly int _epochs, _batchSize, _seed;
+    private readonly bool _bucket;
     private readonly int[] _train, _validation, _lengths;
     private DeterministicRandom _random = new(0);
     private ulong[] _epochRandom = [];
@@ -31,6 +32,24 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
     /// <param name="epochs">How many passes over the training examples.</param>
     /// <param name="options">Batch size, validation fraction and seed.</param>
     public EpochPlan(string kind, ITrainableNetwork<TBatch> network, IBatchSource<TBatch> data, TBatch batch, int epochs, TrainingOptions options)
+        : this(kind, network, data, batch, epochs, options, null)
+    {
+    }
+
+    /// <summary>
+    /// Plans the epochs with a given validation split: the examples <paramref name="validationIndices"/> of
+    /// <paramref name="data"/> are scored after every epoch and every other example is trained on
+    /// (<see cref="TrainingOptions.ValidationFraction"/> is not used).
+    /// </summary>
+    /// <param name="kind">The plan's name in checkpoints (for example the trainer's name).</param>
+    /// <param name="network">The network, for scoring.</param>
+    /// <param name="data">The labelled examples, training and validation together.</param>
+    /// <param name="batch">The batch object to fill (reused for every batch).</param>
+    /// <param name="epochs">How many passes over the training examples.</param>
+    /// <param name="options">Batch size and seed.</param>
+    /// <param name="validationIndices">The validation examples, distinct, each in [0, data.Count); null for a seeded split by <see cref="TrainingOptions.ValidationFraction"/>.</param>
+    public EpochPlan(string kind, ITrainableNetwork<TBatch> network, IBatchSource<TBatch> data, TBatch batch, int epochs, TrainingOptions options,
+        IReadOnlyList<int>? validationIndices)
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentNullException.ThrowIfNull(network);
@@ -44,14 +63,31 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
         _batch = batch;
         _epochs = epochs;
         _batchSize = options.BatchSize;
+        _bucket = options.BucketByLength;
         _seed = options.Seed;
         var random = new DeterministicRandom(_seed);
         var order = Enumerable.Range(0, data.Count).ToArray();
         random.Shuffle(order);
-        int validationCount = options.ValidationFraction > 0 && data.Count > 1
-            ? Math.Clamp((int)Math.Round(data.Count * options.ValidationFraction), 1, data.Count - 1) : 0;
-        _validation = order[..validationCount];
-        _train = order[validationCount..];
+        if (validationIndices is null)
+        {
+            int validationCount = options.ValidationFraction > 0 && data.Count > 1
+                ? Math.Clamp((int)Math.Round(data.Count * options.ValidationFraction), 1, data.Count - 1) : 0;
+            _validation = order[..validationCount];
+            _train = order[validationCount..];
+        }
+        else
+        {
+            var held = new bool[data.Count];
+            foreach (int i in validationIndices)
+            {
+                if ((uint)i >= (uint)data.Count || held[i])
+                    ThrowHelper.OutOfRange(nameof(validationIndices), i, $"validation indices must be distinct and in [0, {data.Count})");
+                held[i] = true;
+            }
+            _validation = [.. validationIndices];
+            _train = Enumerable.Range(0, data.Count).Where(i => !held[i]).ToArray();
+            if (_train.Length == 0) ThrowHelper.Argument(nameof(validationIndices), $"{_validation.Length} indices", "at least one example must be left to train on");
+        }
         Array.Sort(_validation);
         Array.Sort(_train);
         _lengths = _train.Select(data.LengthOf).ToArray();
@@ -101,7 +137,7 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
             Epoch++;
             _batchInEpoch = 0;
             _epochRandom = _random.GetState();
-            _batches = LengthBuckets.Batches(_lengths, _batchSize, _random);
+            _batches = DrawBatches();
         }
         int[] rows = _batches[_batchInEpoch];
         Span<int> indices = rows.Length <= 256 ? stackalloc int[rows.Length] : new int[rows.Length];
@@ -119,6 +155,8 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
 
     /// <inheritdoc/>
     public EvaluationResult Evaluate() => Score(_network, _data, _batch, _validation, _batchSize);
+
+    private int[][] DrawBatches() => _bucket ? LengthBuckets.Batches(_lengths, _batchSize, _random) : LengthBuckets.Shuffled(_lengths.Length, _batchSize, _random);
 
     /// <inheritdoc/>
     public void Finish()
@@ -143,7 +181,7 @@ public sealed class EpochPlan<TBatch> : ITrainingPlan<TBatch>
         Epoch = checkpoint.Epoch;
         checkpoint.RestoreRandom(ShuffleKey, _random);
         _epochRandom = _random.GetState();
-        _batches = Epoch > 0 ? LengthBuckets.Batches(_lengths, _batchSize, _random) : [];
+        _batches = Epoch > 0 ? DrawBatches() : [];
         _batchInEpoch = checkpoint.State.Contains(BatchKey) ? checkpoint.BatchInEpoch : 0;
     }
 

@@ -42,6 +42,23 @@ public static class LengthBuckets
         return batches;
     }
 
+    /// <summary>Cuts one random permutation of 0..N-1 into consecutive batches of <paramref name="batchSize"/> (the last one shorter).</summary>
+    /// <param name="count">N, the number of sequences.</param>
+    /// <param name="batchSize">The most sequences in a batch.</param>
+    /// <param name="random">The source of the permutation.</param>
+    public static int[][] Shuffled(int count, int batchSize, Random random)
+    {
+        ThrowHelper.ThrowIfNotPositive(batchSize, nameof(batchSize));
+        ArgumentNullException.ThrowIfNull(random);
+        var order = new int[count];
+        for (int i = 0; i < count; i++) order[i] = i;
+        random.Shuffle(order);
+        var batches = new int[(count + batchSize - 1) / batchSize][];
+        for (int b = 0; b < batches.Length; b++)
+            batches[b] = order.AsSpan(b * batchSize, Math.Min(batchSize, count - b * batchSize)).ToArray();
+        return batches;
+    }
+
     /// <summary>The fraction of a batch's cells (B x T, T the batch's longest sequence) that are padding.</summary>
     /// <param name="lengths">[N] the length of each sequence.</param>
     /// <param name="batches">Index batches as returned by <see cref="Batches"/>.</param>

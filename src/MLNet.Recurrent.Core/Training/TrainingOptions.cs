@@ -41,6 +41,12 @@ public class TrainingOptions
     /// <summary>B: sequences (or parallel tracks of a stream) per mini-batch.</summary>
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>
+    /// Whole-sequence training: whether each epoch's batches group sequences of similar length (little padding, the
+    /// default) or are consecutive runs of one random permutation (as a plain PyTorch loop batches them).
+    /// </summary>
+    public bool BucketByLength { get; init; } = true;
+
     /// <summary>The fraction of the data held out to measure validation loss, in [0, 1).</summary>
     public double ValidationFraction { get; init; } = 0.1;
 

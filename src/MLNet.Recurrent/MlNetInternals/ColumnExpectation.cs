@@ -54,6 +54,12 @@ internal sealed class ColumnExpectation
         type => type is VectorDataViewType { ItemType: KeyDataViewType },
         shape => shape.Kind != SchemaShape.Column.VectorKind.Scalar && shape.IsKey);
 
+    /// <summary>Per-step labels: a vector (variable or known length) of keys, as <c>MapValueToKey</c> makes from a vector of strings.</summary>
+    public static ColumnExpectation LabelSequence() => new(
+        "a vector of keys (labels mapped by MapValueToKey), one per step",
+        type => type is VectorDataViewType { ItemType: KeyDataViewType },
+        shape => shape.Kind != SchemaShape.Column.VectorKind.Scalar && shape.IsKey);
+
     /// <summary>Either of two expectations: "a ... or a ...".</summary>
     public static ColumnExpectation Either(ColumnExpectation first, ColumnExpectation second) => new(
         $"{first.Description}, or {second.Description}",

@@ -3,6 +3,7 @@ using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.Preprocessing;
 using MLNet.Recurrent.SequenceClassification;
+using MLNet.Recurrent.SequenceLabeling;
 
 // One line per transformer: lets plain MLContext.Model.Load find the loader by the signature recorded in the
 // model zip (ML.NET scans these attributes when it loads this assembly). Loader signatures must be unique
@@ -22,3 +23,6 @@ using MLNet.Recurrent.SequenceClassification;
 
 [assembly: LoadableClass(typeof(MLNet.Recurrent.EchoState.EchoStateClassificationTransformer), typeof(ModelLoader<MLNet.Recurrent.EchoState.EchoStateClassificationTransformer>), null,
     typeof(SignatureLoadModel), "Echo state sequence classifier", MLNet.Recurrent.EchoState.EchoStateClassificationTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(SequenceLabelingTransformer), typeof(ModelLoader<SequenceLabelingTransformer>), null,
+    typeof(SignatureLoadModel), "Sequence labeler", SequenceLabelingTransformer.LoaderSignature)]

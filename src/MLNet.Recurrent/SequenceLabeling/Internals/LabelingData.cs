@@ -1,0 +1,107 @@
+using Microsoft.ML;
+using MLNet.Recurrent.Core.Models;
+using MLNet.Recurrent.Internals;
+using MLNet.Recurrent.MlNetInternals;
+
+namespace MLNet.Recurrent.SequenceLabeling.Internals;
+
+/// <summary>The labelled sequences of a training view, read into memory once; every row is used, none skipped.</summary>
+internal sealed class LabelingData
+{
+    private LabelingData(InMemorySequences sequences, SequenceInput input, long steps, int longest, long[] classCounts)
+    {
+        Sequences = sequences;
+        Input = input;
+        Steps = steps;
+        Longest = longest;
+        ClassCounts = classCounts;
+    }
+
+    /// <summary>The sequences with their zero-based per-step classes.</summary>
+    public InMemorySequences Sequences { get; }
+
+    /// <summary>What the network reads: for tokens, the keys kept and their ids.</summary>
+    public SequenceInput Input { get; }
+
+    /// <summary>Labelled steps in all rows.</summary>
+    public long Steps { get; }
+
+    /// <summary>The longest row, in steps.</summary>
+    public int Longest { get; }
+
+    /// <summary>How many steps carry each class.</summary>
+    public long[] ClassCounts { get; }
+
+    /// <summary>
+    /// Reads every row; an empty sequence, a label count that differs from the step count, a missing label key or
+    /// a non-finite frame value throws, naming the column and row. Token keys seen fewer than
+    /// <paramref name="minTokenCount"/> times become the unknown id 0; the rest are renumbered 1..V-1.
+    /// </summary>
+    public static LabelingData Read(IDataView view, DataViewSchema.Column features, DataViewSchema.Column label, SequenceInput input,
+        int classCount, int minTokenCount, TrainingSession session, CancellationToken cancellation)
+    {
+        var tokens = new List<int[]>();
+        var frames = new List<float[]>();
+        var labels = new List<int[]>();
+        var classCounts = new long[classCount];
+        long rows = 0, steps = 0;
+        int longest = 0;
+        using (DataViewRowCursor cursor = view.GetRowCursor([features, label]))
+        {
+            var reader = new LabelingRowReader(cursor, features, label, input);
+            while (cursor.MoveNext())
+            {
+                if ((rows++ & 255) == 0)
+                {
+                    session.ThrowIfCanceled();
+                    cancellation.ThrowIfCancellationRequested();
+                }
+                int length;
+                if (input.IsTokens)
+                {
+                    ReadOnlySpan<int> ids = reader.ReadTokens();
+                    length = ids.Length;
+                    if (length > 0) tokens.Add(ids.ToArray());
+                }
+                else
+                {
+                    ReadOnlySpan<float> f = reader.ReadFrames();
+                    length = reader.StepsOf(f.Length);
+                    if (length > 0) frames.Add(f.ToArray());
+                }
+                if (length == 0)
+                    ThrowHelper.RowValue(features.Name, cursor.Position,
+                        $"the sequence is empty; {SequenceLabeler.ComponentName} trains on rows with at least one step (filter empty rows out first)");
+                int[] y = reader.ReadLabels(length).ToArray();
+                foreach (int c in y) classCounts[c]++;
+                labels.Add(y);
+                steps += length;
+                longest = Math.Max(longest, length);
+            }
+        }
+        if (labels.Count == 0)
+            throw new InvalidOperationException($"{SequenceLabeler.ComponentName}: the training data has no rows (columns '{features.Name}' and '{label.Name}'); training needs at least one.");
+        SequenceInput kept = input;
+        if (input.IsTokens)
+        {
+            kept = KeepFrequentTokens(tokens, input.KeyCount, minTokenCount);
+            foreach (int[] row in tokens)
+                for (int t = 0; t < row.Length; t++) row[t] = kept.TokenIds![row[t]];
+        }
+        InMemorySequences sequences = input.IsTokens
+            ? InMemorySequences.Labelled([.. tokens], [.. labels])
+            : InMemorySequences.LabelledFrames([.. frames], input.FrameSize, [.. labels]);
+        return new LabelingData(sequences, kept, steps, longest, classCounts);
+    }
+
+    private static SequenceInput KeepFrequentTokens(List<int[]> rows, int keyCount, int minTokenCount)
+    {
+        var counts = new int[keyCount + 1];
+        foreach (int[] row in rows)
+            foreach (int id in row) counts[id]++;
+        var ids = new int[keyCount + 1];
+        int next = 1;
+        for (int key = 1; key <= keyCount; key++) ids[key] = counts[key] >= minTokenCount ? next++ : 0;
+        return SequenceInput.Tokens(ids);
+    }
+}

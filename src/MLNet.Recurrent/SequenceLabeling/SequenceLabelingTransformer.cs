@@ -1,0 +1,141 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Recurrent.Core.Models;
+using MLNet.Recurrent.Core.Serialization;
+using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Internals;
+using MLNet.Recurrent.MlNetInternals;
+
+namespace MLNet.Recurrent.SequenceLabeling;
+
+/// <summary>
+/// Labels every step of every row's sequence with the network trained by <see cref="SequenceLabeler"/>. Adds
+/// <c>PredictedLabels</c>, a vector of T keys (one per step, with the label's <c>KeyValues</c>, so
+/// <c>MapKeyToValue</c> turns it back into strings), and <c>Scores</c>, T x K class probabilities as one vector of
+/// Single laid out step-major: the probability of class k (key k + 1) at step t is value <c>t * K + k</c> (the type
+/// declares dimensions [0, K]). A softmax model's probabilities are each step's softmax; a CRF model's are the
+/// per-step marginals and its labels the Viterbi path. An empty sequence gives two empty vectors. Lazy, row by row;
+/// one instance serves any number of cursors and <c>PredictionEngine</c>s on any threads.
+/// </summary>
+public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBase, IRecurrentComponent<SequenceLabelingTransformer>
+{
+    internal const string LoaderSignature = "RecurrentSeqLabeler";
+
+    /// <summary>The per-step class probabilities column ([T, K] step-major).</summary>
+    public const string ScoresColumnName = "Scores";
+
+    /// <summary>The per-step predicted labels column (a key vector).</summary>
+    public const string PredictedLabelsColumnName = "PredictedLabels";
+
+    // Version 1: feature column, then a ModelFile holding the network (configuration "network.*", parameters), the
+    // class names (vocabulary "classes") and, for tokens, the network id of each key ("labeler.tokenIds").
+    private static readonly ModelVersion s_version = new("RNNSEQLB", version: 1, oldestReadable: 1, LoaderSignature);
+
+    private const string ClassVocabulary = "classes";
+    private const string TokenIdsKey = "labeler.tokenIds";
+
+    private readonly SequenceNetwork _network; // never run: each cursor runs a clone
+    private readonly string[] _classNames;
+
+    internal SequenceLabelingTransformer(IHostEnvironment env, string featureColumnName, string[] classNames, SequenceInput input,
+        SequenceNetwork network, TrainingResult? training)
+        : base(env, s_version)
+    {
+        if (classNames.Length != network.Options.OutputSize || !network.Options.PerStepOutput)
+            ThrowHelper.BadModel(LoaderSignature, $"it names {classNames.Length} classes for a network of {network.Options.OutputSize} outputs (per step: {network.Options.PerStepOutput})");
+        if (input.VocabularySize != network.Options.InputVocabularySize || input.FrameSize != network.Options.FrameSize)
+            ThrowHelper.BadModel(LoaderSignature, $"its token map has {input.VocabularySize} ids and frames of {input.FrameSize} for a network of {network.Options.InputVocabularySize} ids and frames of {network.Options.FrameSize}");
+        FeatureColumnName = featureColumnName;
+        _classNames = classNames;
+        _network = network;
+        Input = input;
+        Training = training;
+    }
+
+    /// <summary>The column read: a vector of keys (tokens) or of Single (frames).</summary>
+    public string FeatureColumnName { get; }
+
+    /// <summary>K, the number of labels.</summary>
+    public int ClassCount => _classNames.Length;
+
+    /// <summary>The labels in key order (the label's key values as text, or "1".."K" when it had none).</summary>
+    public IReadOnlyList<string> ClassNames => _classNames;
+
+    /// <summary>Whether the network reads tokens (keys) rather than frames.</summary>
+    public bool ReadsTokens => Input.IsTokens;
+
+    /// <summary>D, features per frame; 0 for tokens.</summary>
+    public int FrameSize => Input.FrameSize;
+
+    /// <summary>The network's shape (cell, hidden size, layers, direction, output layer, ...).</summary>
+    public SequenceNetworkOptions NetworkOptions => _network.Options;
+
+    /// <summary>How training went (epochs, best validation loss and per-step accuracy, history); null for a loaded model.</summary>
+    public TrainingResult? Training { get; }
+
+    internal SequenceInput Input { get; }
+
+    internal SequenceNetwork Network => _network;
+
+    /// <summary>
+    /// A live labeller over this model: push one token key or one frame at a time and read its label and class
+    /// probabilities at once, the state carried; for the same sequence it gives what <c>Transform</c> gives. Needs a
+    /// forward-only model (<c>Bidirectional = false</c>) with the Softmax output layer.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is bidirectional or ends in a CRF.</exception>
+    public SequenceLabelerStream CreateStream()
+    {
+        SequenceNetwork copy;
+        lock (_network) copy = _network.Clone();
+        return new SequenceLabelerStream(copy, Input, _classNames);
+    }
+
+    internal static IEnumerable<SchemaShape.Column> OutputShapes() =>
+    [
+        SchemaShapes.Vector(ScoresColumnName, NumberDataViewType.Single, variableLength: true),
+        SchemaShapes.Vector(PredictedLabelsColumnName, new KeyDataViewType(typeof(uint), 2), variableLength: true, keyValues: true),
+    ];
+
+    static ModelVersion IRecurrentComponent<SequenceLabelingTransformer>.Version => s_version;
+
+    static SequenceLabelingTransformer IRecurrentComponent<SequenceLabelingTransformer>.Load(IHostEnvironment env, ComponentBlob blob)
+    {
+        BinaryReader reader = blob.Reader;
+        string feature = reader.ReadString();
+        int byteCount = reader.ReadInt32();
+        if (byteCount < 0) ThrowHelper.BadModel(LoaderSignature, $"its network length is {byteCount}");
+        byte[] bytes = reader.ReadBytes(byteCount);
+        if (bytes.Length != byteCount) throw new EndOfStreamException();
+        ModelFile file;
+        using (var stream = new MemoryStream(bytes, writable: false))
+            file = ModelFile.Read(stream);
+        SequenceNetwork network = SequenceNetwork.ReadFrom(file);
+        string[] classes = file.GetVocabulary(ClassVocabulary).ToArray();
+        SequenceInput input = network.Options.TokenInput
+            ? SequenceInput.Tokens(file.Configuration.GetInt32Array(TokenIdsKey))
+            : SequenceInput.Frames(network.Options.FrameSize);
+        return new SequenceLabelingTransformer(env, feature, classes, input, network, training: null);
+    }
+
+    private protected override void SaveBlob(BinaryWriter writer)
+    {
+        writer.Write(FeatureColumnName);
+        var file = new ModelFile();
+        _network.WriteTo(file);
+        file.AddVocabulary(ClassVocabulary, _classNames);
+        if (Input.TokenIds is { } ids) file.Configuration.Set(TokenIdsKey, ids);
+        using var stream = new MemoryStream();
+        file.Write(stream);
+        writer.Write(checked((int)stream.Length));
+        writer.Write(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    private protected override RowBinding Bind(DataViewSchema inputSchema) => new Binding(this, inputSchema);
+
+    /// <summary>A copy of the network for one cursor: networks own their workspaces and are not thread-safe.</summary>
+    private SequenceNetwork RentNetwork()
+    {
+        lock (_network) return _network.Clone();
+    }
+}
