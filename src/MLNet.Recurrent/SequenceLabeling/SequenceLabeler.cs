@@ -116,7 +116,7 @@ public sealed partial class SequenceLabeler : RecurrentEstimatorBase<SequenceLab
             ThrowHelper.OutOfRange(nameof(Options.ClassWeights), $"{weights.Length} weights", $"it must hold one weight per label key of column '{label.Name}' ({classCount})");
         string[] classNames = ClassNames(label, classCount);
 
-        LabelingData data = LabelingData.Read(input, features, label, SequenceInput.For(features, _options.FrameSize), classCount,
+        LabelingData data = LabelingData.Read(input, features, label, SequenceInput.For(Name, features, _options.FrameSize), classCount,
             _options.MinTokenCount, session, session.CancellationToken);
         SequenceInput sequenceInput = data.Input;
         session.Info($"{Name}: training a {_options.Cell}{(_options.OutputLayer == SequenceOutputLayer.Crf ? "-CRF" : "")} labeler on {data.Sequences.Count} rows ({data.Steps} labelled steps, up to {data.Longest} per row) of " +
