@@ -1,7 +1,7 @@
+using MLNet.Recurrent.Core.Parameters;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
-using MLNet.Recurrent.Core.Training;
 
 namespace MLNet.Recurrent.Core.Layers;
 
