@@ -40,6 +40,12 @@ public sealed partial class EncoderDecoder
     /// <summary>The training forward passes taken (the step the teacher-forcing schedule reads).</summary>
     public long TrainingSteps => _trainingSteps;
 
+    /// <summary>
+    /// The objective the last forward pass's <see cref="Backward"/> differentiates: the label-smoothed cross-entropy
+    /// <c>((1 - eps) nll + eps mean_v(-log p_v))</c> averaged over the targets that count.
+    /// </summary>
+    public double LastObjective { get; private set; }
+
     /// <summary>The attention weights of the last forward pass: [T, B, S], rows summing to 1 within each source.</summary>
     public Tensor AttentionWeights => _attWeights;
 
@@ -162,6 +168,8 @@ public sealed partial class EncoderDecoder
         _nllSum = nll;
         _smoothSum = smooth;
         _count = count;
+        double eps = Options.LabelSmoothing;
+        LastObjective = count > 0 ? ((1 - eps) * nll + eps * smooth) / count : 0;
         return count > 0 ? nll / count : 0;
     }
 

@@ -1,3 +1,4 @@
+using MLNet.Recurrent.Core.Parameters;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Tests.TestSupport;
