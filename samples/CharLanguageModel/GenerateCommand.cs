@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using MLNet.Recurrent.CharLanguageModel;
+using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.Core.Decoding;
 
 namespace CharLanguageModelSample;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using MLNet.Recurrent;
-using MLNet.Recurrent.CharLanguageModel;
+using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Core.Models;
 

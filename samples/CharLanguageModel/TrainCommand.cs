@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using MLNet.Recurrent;
-using MLNet.Recurrent.CharLanguageModel;
+using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.Core.Decoding;
 using MLNet.Recurrent.Core.Interpretability;
 using MLNet.Recurrent.Core.Training;

@@ -5,7 +5,7 @@
 // Exit code 0 on success; the exception on stderr otherwise.
 using System.Globalization;
 using Microsoft.ML;
-using MLNet.Recurrent.CharLanguageModel;
+using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.Core.Decoding;
 
 if (args.Length is not (3 or 5))

@@ -128,7 +128,7 @@ public sealed class SequenceLabelingEvaluator
         }
         return new SequenceLabelingMetrics(
             _steps > 0 ? (double)correct / _steps : 0, present > 0 ? f1Sum / present : 0, perClass,
-            new ConfusionMatrix(k, (long[])_confusion.Clone()), spans, _steps, _sequences);
+            new LabelConfusionMatrix(k, (long[])_confusion.Clone()), spans, _steps, _sequences);
     }
 
     private void CheckIds(ReadOnlySpan<int> ids, string name)

@@ -9,5 +9,5 @@ namespace MLNet.Recurrent.Core.Evaluation;
 /// <param name="Steps">The number of real steps counted.</param>
 /// <param name="Sequences">The number of sequences counted.</param>
 public sealed record SequenceLabelingMetrics(
-    double TokenAccuracy, double MacroF1, IReadOnlyList<ClassMetrics> PerClass, ConfusionMatrix Confusion,
+    double TokenAccuracy, double MacroF1, IReadOnlyList<ClassMetrics> PerClass, LabelConfusionMatrix Confusion,
     SpanMetrics? Spans, long Steps, long Sequences);

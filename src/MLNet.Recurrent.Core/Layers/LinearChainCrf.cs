@@ -1,7 +1,7 @@
-using MLNet.Recurrent.Core.Parameters;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Layers;
 
@@ -14,7 +14,10 @@ namespace MLNet.Recurrent.Core.Layers;
 /// <c>{prefix}end_transitions</c> [K], <c>{prefix}transitions</c> A [K, K] (row: previous tag, column: next tag).
 /// Emissions are time-major [T, B, K]; steps at or past a sequence's length are padding: never read, zero
 /// gradient, zero marginals, tag -1. An empty sequence (length 0) has no path and contributes nothing.
-/// Every sum runs in double with log-sum-exp, so large scores neither overflow nor lose the small terms.
+/// Every sum runs in double and is shifted by its largest term (log-sum-exp, or the exp-space products of
+/// <c>LinearChainCrf.ExpSpace.cs</c>), so large scores neither overflow nor lose the small terms.
+/// Training: <see cref="Forward"/> then <see cref="Backward"/>; prediction: <see cref="Decode"/> (Viterbi) and
+/// <see cref="Marginals"/> (the Scores); streams: <see cref="FilterStep"/>.
 /// An instance caches its last pass and is not thread-safe.
 /// </summary>
 public sealed partial class LinearChainCrf
@@ -22,6 +25,7 @@ public sealed partial class LinearChainCrf
     private readonly CrfLattice _train = new();
     private readonly CrfLattice _infer = new();
     private int[] _tags = [];
+    private double[] _streamTerms = [];
     private double _scale;
     private bool _forwardDone;
 

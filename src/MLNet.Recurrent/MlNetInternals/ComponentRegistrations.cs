@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using MLNet.Recurrent.CharLanguageModel;
+using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.Preprocessing;
 using MLNet.Recurrent.SequenceClassification;

@@ -5,7 +5,8 @@ namespace MLNet.Recurrent.MlNetInternals;
 
 /// <summary>
 /// Base of every MLNet.Recurrent estimator. <c>Fit</c> checks the input schema the same way
-/// <c>GetOutputSchema</c> does, opens a <see cref="TrainingSession"/> and hands over to the component.
+/// <c>GetOutputSchema</c> does, opens a <see cref="TrainingSession"/> (seed, this fit's thread limit, one
+/// cancellation token, progress, logging) and hands over to the component.
 /// </summary>
 /// <typeparam name="TTransformer">The transformer a fit produces.</typeparam>
 public abstract class RecurrentEstimatorBase<TTransformer> : IEstimator<TTransformer>
@@ -23,12 +24,18 @@ public abstract class RecurrentEstimatorBase<TTransformer> : IEstimator<TTransfo
     /// <summary>The component's name as users know it (its catalog method); used in messages.</summary>
     private protected string Name { get; }
 
+    /// <summary>
+    /// The shared training options (seed, threads, progress, cancellation) of a component that trains; null for one
+    /// that only configures. <see cref="Fit"/> builds the <see cref="TrainingSession"/> from them.
+    /// </summary>
+    private protected virtual RecurrentTrainerOptions? TrainerOptions => null;
+
     /// <summary>Trains (or just configures) the transformer.</summary>
     public TTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         _ = GetOutputSchema(SchemaShape.Create(input.Schema));
-        using var session = new TrainingSession(Host, "Fit");
+        using var session = new TrainingSession(Host, "Fit", Name, TrainerOptions);
         session.ThrowIfCanceled();
         return FitCore(input, session);
     }

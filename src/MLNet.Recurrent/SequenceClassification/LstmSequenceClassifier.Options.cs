@@ -68,9 +68,10 @@ public sealed partial class LstmSequenceClassifier
 
     /// <summary>
     /// Options of <see cref="LstmSequenceClassifier"/>. Every property is settable and has a default (see
-    /// <see cref="Defaults"/>), so the class also serves as a search space for hyper-parameter tuning.
+    /// <see cref="Defaults"/>), so the class also serves as a search space for hyper-parameter tuning. Seed, threads, progress and
+    /// cancellation follow the rules of <see cref="RecurrentTrainerOptions"/>.
     /// </summary>
-    public sealed class Options
+    public sealed class Options : RecurrentTrainerOptions
     {
         /// <summary>
         /// The label: a single key (from <c>MapValueToKey</c>; K classes, rows with the missing key are skipped)
@@ -155,25 +156,5 @@ public sealed partial class LstmSequenceClassifier
         /// (the count is logged as a warning) and at prediction alike; 0 never truncates.
         /// </summary>
         public int MaxSequenceLength { get; set; } = Defaults.MaxSequenceLength;
-
-        /// <summary>
-        /// Seeds the weights, the validation split, the batch order and dropout: the same seed gives the same model.
-        /// Null draws it from the <c>MLContext</c> (so <c>new MLContext(seed: 1)</c> also fixes the model).
-        /// </summary>
-        public int? Seed { get; set; }
-
-        /// <summary>
-        /// The most threads the engine's matrix products use during <c>Fit</c> (the process-wide
-        /// <c>ComputeSettings.MaxThreads</c> is set for the fit and restored after); null leaves it as it is. The
-        /// thread count never changes the result.
-        /// </summary>
-        public int? Threads { get; set; }
-
-        /// <summary>
-        /// Stops <c>Fit</c> at the next mini-batch with an <see cref="OperationCanceledException"/>. ML.NET's own
-        /// <c>MLContext.CancelExecution()</c> does the same but is internal in ML.NET 5.0, so this token is how
-        /// an application cancels training.
-        /// </summary>
-        public CancellationToken CancellationToken { get; set; }
     }
 }

@@ -35,46 +35,57 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         : base(env, ComponentName)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = Check(options);
+        _options = (Options)options.Clone(); // later changes to the caller's object do not change this estimator
+        Validate(_options);
     }
 
-    private static Options Check(Options o)
+    /// <inheritdoc/>
+    private protected override RecurrentTrainerOptions TrainerOptions => _options;
+
+    /// <summary>
+    /// Checks the options the engine does not know (columns, frame size, vocabulary and length limits); the engine's
+    /// own options objects then name every other wrong value, so a bad option fails here, not at <c>Fit</c>.
+    /// </summary>
+    private static void Validate(Options o)
     {
+        o.Validate();
         if (string.IsNullOrWhiteSpace(o.LabelColumnName)) ThrowHelper.OutOfRange(nameof(Options.LabelColumnName), o.LabelColumnName, "it must name a column");
         if (string.IsNullOrWhiteSpace(o.FeatureColumnName)) ThrowHelper.OutOfRange(nameof(Options.FeatureColumnName), o.FeatureColumnName, "it must name a column");
         if (o.FrameSize < 0) ThrowHelper.OutOfRange(nameof(Options.FrameSize), o.FrameSize, "it must be positive, or 0 to take D from the column's dimensions [0, D]");
-        if (!Enum.IsDefined(o.Cell)) ThrowHelper.OutOfRange(nameof(Options.Cell), o.Cell, "it must be Lstm, Gru, RnnTanh or RnnRelu");
-        if (!Enum.IsDefined(o.Pooling)) ThrowHelper.OutOfRange(nameof(Options.Pooling), o.Pooling, "it must be Last, Mean or Max");
-        Positive(o.HiddenSize, nameof(Options.HiddenSize));
-        Positive(o.Layers, nameof(Options.Layers));
-        Positive(o.EmbeddingSize, nameof(Options.EmbeddingSize));
-        Positive(o.Epochs, nameof(Options.Epochs));
-        Positive(o.BatchSize, nameof(Options.BatchSize));
-        if (!(o.Dropout >= 0f && o.Dropout < 1f)) ThrowHelper.OutOfRange(nameof(Options.Dropout), o.Dropout, "it must be in [0, 1)");
-        if (!Enum.IsDefined(o.Optimizer)) ThrowHelper.OutOfRange(nameof(Options.Optimizer), o.Optimizer, "it must be a defined optimizer");
-        if (!(o.LearningRate > 0) || double.IsInfinity(o.LearningRate)) ThrowHelper.OutOfRange(nameof(Options.LearningRate), o.LearningRate, "it must be a positive finite number");
-        if (!(o.ClipNorm >= 0) || double.IsInfinity(o.ClipNorm)) ThrowHelper.OutOfRange(nameof(Options.ClipNorm), o.ClipNorm, "it must be zero (off) or a positive finite number");
-        if (!(o.ValidationFraction >= 0 && o.ValidationFraction < 1)) ThrowHelper.OutOfRange(nameof(Options.ValidationFraction), o.ValidationFraction, "it must be in [0, 1)");
-        if (o.Patience < 0) ThrowHelper.OutOfRange(nameof(Options.Patience), o.Patience, "it must be zero (never stop early) or positive");
         if (o.MaxSequenceLength < 0) ThrowHelper.OutOfRange(nameof(Options.MaxSequenceLength), o.MaxSequenceLength, "it must be zero (no limit) or positive");
-        Positive(o.MinTokenCount, nameof(Options.MinTokenCount));
-        if (o.Threads is <= 0) ThrowHelper.OutOfRange(nameof(Options.Threads), o.Threads, "it must be positive, or null to leave the thread count as it is");
-        // A private copy: later changes to the caller's object do not change this estimator.
-        return new Options
-        {
-            LabelColumnName = o.LabelColumnName, FeatureColumnName = o.FeatureColumnName, FrameSize = o.FrameSize,
-            Cell = o.Cell, HiddenSize = o.HiddenSize, Layers = o.Layers, Bidirectional = o.Bidirectional,
-            EmbeddingSize = o.EmbeddingSize, Dropout = o.Dropout, Pooling = o.Pooling, Epochs = o.Epochs,
-            BatchSize = o.BatchSize, Optimizer = o.Optimizer, LearningRate = o.LearningRate, ClipNorm = o.ClipNorm,
-            ValidationFraction = o.ValidationFraction, Patience = o.Patience, MaxSequenceLength = o.MaxSequenceLength, MinTokenCount = o.MinTokenCount,
-            Seed = o.Seed, Threads = o.Threads, CancellationToken = o.CancellationToken,
-        };
+        if (o.MinTokenCount <= 0) ThrowHelper.OutOfRange(nameof(Options.MinTokenCount), o.MinTokenCount, "it must be positive");
+        CoreNetworkOptions(o, vocabulary: 2, frameSize: 0, classes: 2).Validate();
+        CoreTrainerOptions(o, seed: 0).Validate();
     }
 
-    private static void Positive(int value, string name)
+    /// <summary>The engine's network options for these options and the data's input and classes.</summary>
+    private static SequenceNetworkOptions CoreNetworkOptions(Options o, int vocabulary, int frameSize, int classes) => new()
     {
-        if (value <= 0) ThrowHelper.OutOfRange(name, value, "it must be positive");
-    }
+        InputVocabularySize = vocabulary,
+        FrameSize = frameSize,
+        EmbeddingSize = o.EmbeddingSize,
+        Cell = o.Cell,
+        HiddenSize = o.HiddenSize,
+        Layers = o.Layers,
+        Bidirectional = o.Bidirectional,
+        Dropout = o.Dropout,
+        Pooling = o.Pooling,
+        OutputSize = classes,
+    };
+
+    /// <summary>The engine's trainer options for these options.</summary>
+    private static SequenceTrainerOptions CoreTrainerOptions(Options o, int seed) => new()
+    {
+        Epochs = o.Epochs,
+        BatchSize = o.BatchSize,
+        Optimizer = o.Optimizer,
+        LearningRate = o.LearningRate,
+        ClipNorm = o.ClipNorm,
+        ValidationFraction = o.ValidationFraction,
+        Patience = o.Patience,
+        Seed = seed,
+        ReportEvery = 1, // every step, so the epoch log can average the training loss
+    };
 
     /// <summary>What the feature column must be: keys, or frames of the configured (or declared) size.</summary>
     internal static ColumnExpectation FeatureExpectation(int frameSize) =>
@@ -99,61 +110,19 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
             ThrowHelper.ColumnType(Name, label.Name, ThrowHelper.Describe(label.Type), "a label with at least 2 classes");
         string[] classNames = binary ? ["False", "True"] : ClassNames(label, classCount);
 
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(session.CancellationToken, _options.CancellationToken);
         TrainingData data = TrainingData.Read(input, features, label, SequenceInput.For(features, _options.FrameSize),
-            _options.MaxSequenceLength, _options.MinTokenCount, session, linked.Token);
+            _options.MaxSequenceLength, _options.MinTokenCount, session, session.CancellationToken);
         Report(session, data, classCount);
         SequenceInput sequenceInput = data.Input;
 
-        int seed = _options.Seed ?? session.NextSeed();
-        var network = new SequenceNetwork(new SequenceNetworkOptions
-        {
-            InputVocabularySize = sequenceInput.IsTokens ? sequenceInput.VocabularySize : 0,
-            FrameSize = sequenceInput.IsTokens ? 0 : sequenceInput.FrameSize,
-            EmbeddingSize = _options.EmbeddingSize,
-            Cell = _options.Cell,
-            HiddenSize = _options.HiddenSize,
-            Layers = _options.Layers,
-            Bidirectional = _options.Bidirectional,
-            Dropout = _options.Dropout,
-            Pooling = _options.Pooling,
-            OutputSize = classCount,
-        });
-        network.Initialize(seed);
-        var trainer = new SequenceTrainer(network, new SequenceTrainerOptions
-        {
-            Epochs = _options.Epochs,
-            BatchSize = _options.BatchSize,
-            Optimizer = _options.Optimizer,
-            LearningRate = _options.LearningRate,
-            ClipNorm = _options.ClipNorm,
-            ValidationFraction = _options.ValidationFraction,
-            Patience = _options.Patience,
-            Seed = seed,
-            ReportEvery = 1, // every step, so the epoch log can average the training loss
-        });
-
-        int previousThreads = ComputeSettings.MaxThreads;
-        if (_options.Threads is int threads) ComputeSettings.MaxThreads = threads;
-        TrainingResult result;
+        var network = new SequenceNetwork(CoreNetworkOptions(_options,
+            sequenceInput.IsTokens ? sequenceInput.VocabularySize : 0, sequenceInput.IsTokens ? 0 : sequenceInput.FrameSize, classCount));
+        network.Initialize(session.Seed);
+        var trainer = new SequenceTrainer(network, CoreTrainerOptions(_options, session.Seed));
         var log = new EpochLog(session, Name, _options.Epochs);
-        try
-        {
-            result = trainer.Fit(data.Sequences, log, linked.Token);
-        }
-        finally
-        {
-            if (_options.Threads is not null) ComputeSettings.MaxThreads = previousThreads;
-        }
+        TrainingResult result = trainer.Fit(data.Sequences, session.Progress(log), session.CancellationToken);
         log.Flush();
-        if (result.Canceled)
-        {
-            session.ThrowIfCanceled();
-            throw new OperationCanceledException($"{Name}: training was canceled by Options.CancellationToken after {result.Steps} steps.", _options.CancellationToken);
-        }
-        session.Info(result.BestValidation is { } best
-            ? $"{Name}: {(result.StoppedEarly ? "stopped early" : "finished")} after {result.Epochs} epochs ({result.Steps} steps); kept the weights of the best validation loss {best.Loss:F4} (accuracy {best.Accuracy.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)})."
-            : $"{Name}: finished after {result.Epochs} epochs ({result.Steps} steps).");
+        session.Complete(result, "steps");
 
         return new SequenceClassificationTransformer(Host, _options.FeatureColumnName, binary, classNames, _options.MaxSequenceLength, sequenceInput, network, result);
     }

@@ -1,8 +1,7 @@
-using MLNet.Recurrent.Core.Parameters;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Tests.TestSupport;
-using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Parameters;
 using Xunit.Abstractions;
 using static MLNet.Recurrent.Core.Tests.Layers.LayerTestData;
 
@@ -232,6 +231,117 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
         Assert.Equal(nll, loss, 1e-9 * Math.Abs(nll));
         Assert.All(dE.Span.ToArray(), g => Assert.True(float.IsFinite(g)));
         Assert.All(parameters.Gradients, g => Assert.True(float.IsFinite(g)));
+    }
+
+    [Fact]
+    public void With_93_tags_the_exp_space_and_log_space_paths_agree_and_steady_state_calls_allocate_nothing()
+    {
+        // The Brown corpus' base tag set has 93 tags: too many paths for brute force, so the two recursions check each other.
+        const int k = 93, t = 12, b = 3;
+        int[] lengths = [12, 7, 1];
+        var rng = new Random(14);
+        int[] tags = Enumerable.Range(0, t * b).Select(_ => rng.Next(k)).ToArray();
+        using var emissions = TensorOf(Uniform(15, t * b * k, 4f), t, b, k);
+        var results = new List<(double Loss, float[] DE, float[] DP, float[] Marginals, int[] Path)>();
+        foreach (bool logSpace in new[] { false, true })
+        {
+            var parameters = new ParameterSet();
+            var crf = new LinearChainCrf(parameters, k, CrfReduction.StepMean) { ForceLogSpace = logSpace };
+            Uniform(16, parameters.Count, 2f).CopyTo(parameters.Values, 0);
+            using Tensor dE = new(0), marginals = new(0);
+            var path = new int[t * b];
+            double Step()
+            {
+                parameters.ZeroGradients();
+                double loss = crf.Forward(emissions, lengths, tags);
+                crf.Backward(dE);
+                crf.Decode(emissions, lengths, path);
+                crf.Marginals(emissions, lengths, marginals);
+                return loss;
+            }
+            double first = Step();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            double second = Step();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            output.WriteLine($"{(logSpace ? "log space" : "exp space")}: loss {first:R}; {allocated} bytes allocated by the second step");
+            Assert.Equal(first, second);
+            Assert.Equal(0, allocated);
+            results.Add((first, dE.Span.ToArray(), (float[])parameters.Gradients.Clone(), marginals.Span.ToArray(), path));
+        }
+        var (fast, slow) = (results[0], results[1]);
+        double gradDiff = fast.DE.Zip(slow.DE, (x, y) => Math.Abs(x - y)).Concat(fast.DP.Zip(slow.DP, (x, y) => Math.Abs(x - y))).Max();
+        double marginalDiff = fast.Marginals.Zip(slow.Marginals, (x, y) => Math.Abs(x - y)).Max();
+        output.WriteLine($"|loss diff| {Math.Abs(fast.Loss - slow.Loss):E2}, max |gradient diff| {gradDiff:E2}, max |marginal diff| {marginalDiff:E2}");
+        Assert.Equal(slow.Loss, fast.Loss, 1e-10 * Math.Abs(slow.Loss));
+        Assert.True(gradDiff < 1e-6, $"gradients differ by {gradDiff:E2} (tolerance 1e-6)");
+        Assert.True(marginalDiff < 1e-6, $"marginals differ by {marginalDiff:E2} (tolerance 1e-6)");
+        Assert.Equal(slow.Path, fast.Path);
+    }
+
+    [Fact]
+    public void A_stream_of_filter_steps_gives_the_brute_force_probabilities_of_each_prefix()
+    {
+        var (crf, _) = Build();
+        using var emissions = TensorOf(Uniform(17, T * B * K, 2f), T, B, K);
+        const int b = 0;   // the full-length sequence
+        var alpha = new double[K];
+        var probabilities = new float[K];
+        double worst = 0;
+        for (int t = 0; t < T; t++)
+        {
+            crf.FilterStep(emissions.Span.Slice((t * B + b) * K, K), alpha, first: t == 0, probabilities);
+            // p(y_t = k | e_0..e_t): paths over the prefix, without the end transition (the stream has not ended).
+            int[][] paths = BruteForce.Paths(K, t + 1).ToArray();
+            double[] scores = paths.Select(p => BruteForce.Score(crf, emissions, b, p) - crf.EndTransitions.Value[p[^1]]).ToArray();
+            double z = BruteForce.LogSumExp(scores);
+            for (int k = 0; k < K; k++)
+            {
+                double expected = paths.Select((p, i) => p[t] == k ? Math.Exp(scores[i] - z) : 0).Sum();
+                worst = Math.Max(worst, Math.Abs(expected - probabilities[k]));
+            }
+        }
+        output.WriteLine($"filtered probabilities: max |diff| from brute force {worst:E2} (tolerance 1e-6)");
+        Assert.True(worst < 1e-6, $"max |diff| {worst:E2}");
+        Assert.Contains("'emission' was \"length 2\"", Assert.Throws<ArgumentException>(() => crf.FilterStep(new float[2], alpha, false, probabilities)).Message);
+    }
+
+    [Fact]
+    public void Transitions_alone_learn_a_cycle_that_emissions_do_not_show()
+    {
+        // Tags cycle 0, 1, 2, 0, ... from a random phase; emissions are noise and give away only the first tag. A
+        // per-step softmax cannot beat chance (log 3 = 1.0986 nats per later step); the CRF learns it from transitions.
+        const int t = 4, b = 5;
+        var parameters = new ParameterSet();
+        var crf = new LinearChainCrf(parameters, K, CrfReduction.StepMean);
+        crf.Initialize(new Random(18));
+        var rng = new Random(19);
+        int[] lengths = [4, 3, 4, 2, 4];
+        using var emissions = new Tensor(t, b, K);
+        using var dE = new Tensor(0);
+        var tags = new int[t * b];
+        double first = 0, loss = 0;
+        for (int update = 0; update < 300; update++)
+        {
+            emissions.Span.Clear();
+            for (int j = 0; j < b; j++)
+            {
+                int phase = rng.Next(K);
+                for (int step = 0; step < t; step++) tags[step * b + j] = (phase + step) % K;
+                for (int step = 0; step < t; step++)
+                    for (int k = 0; k < K; k++) emissions.Span[(step * b + j) * K + k] = step == 0 && k == phase ? 3f : (float)(rng.NextDouble() - 0.5);
+            }
+            parameters.ZeroGradients();
+            loss = crf.Forward(emissions, lengths, tags);
+            if (update == 0) first = loss;
+            crf.Backward(dE);
+            for (int i = 0; i < parameters.Count; i++) parameters.Values[i] -= 1.0f * parameters.Gradients[i];
+        }
+        var decoded = new int[t * b];
+        crf.Decode(emissions, lengths, decoded);
+        output.WriteLine($"loss per step: {first:F4} at the first update, {loss:F4} after 300 (SGD, learning rate 1)");
+        Assert.True(loss < 0.1, $"loss {loss:F4} (expected below 0.1 nats per step)");
+        for (int j = 0; j < b; j++)
+            for (int step = 0; step < lengths[j]; step++) Assert.Equal(tags[step * b + j], decoded[step * b + j]);
     }
 
     [Fact]

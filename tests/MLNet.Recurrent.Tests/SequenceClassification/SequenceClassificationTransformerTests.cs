@@ -243,7 +243,7 @@ public sealed class SequenceClassificationTransformerTests(ITestOutputHelper out
         rows[4].Features[1] = float.NaN;
         IDataView data = SignFrames.ToDataView(ml, rows);
         var e = Assert.Throws<InvalidOperationException>(() => ml.Transforms.Recurrent.LstmSequenceClassifier(SignFrames.SmallOptions()).Fit(data));
-        Assert.Equal("Column 'Features', row 4: value 1 (frame 0, feature 1) is NaN; LstmSequenceClassifier needs finite numbers.", e.Message);
+        Assert.Equal("Column 'Features', row 4: value 1 (frame 0, feature 1) is NaN; a recurrent model needs finite numbers.", e.Message);
 
         var model = ml.Transforms.Recurrent.LstmSequenceClassifier(SignFrames.SmallOptions()).Fit(SignFrames.ToDataView(ml, SignFrames.Make(20, seed: 2)));
         rows[4].Features[1] = 0;
