@@ -16,3 +16,6 @@ using MLNet.Recurrent.SequenceClassification;
 
 [assembly: LoadableClass(typeof(CharLanguageModelTransformer), typeof(ModelLoader<CharLanguageModelTransformer>), null,
     typeof(SignatureLoadModel), "Character language model", CharLanguageModelTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(MLNet.Recurrent.Translation.Seq2SeqTranslatorTransformer), typeof(ModelLoader<MLNet.Recurrent.Translation.Seq2SeqTranslatorTransformer>), null,
+    typeof(SignatureLoadModel), "Seq2seq translator", MLNet.Recurrent.Translation.Seq2SeqTranslatorTransformer.LoaderSignature)]
