@@ -28,6 +28,7 @@ public sealed partial class EncoderDecoder
     private readonly Tensor _logits = new(0);                                 // [T, B, V]
     private int[] _inputTokens = [];                                          // [T * B] what the decoder read
     private double[] _logSumExp = [];                                         // [T * B]
+    private float[] _expScratch = [];                                         // [V]
     private Seq2SeqBatch? _last;
     private double _nllSum, _smoothSum;
     private long _count;
@@ -118,8 +119,10 @@ public sealed partial class EncoderDecoder
             Span<float> o = _o.Span.Slice(t * b * h, b * h), od = _od.Span.Slice(t * b * h, b * h);
             CombineForward(comb.Slice(t * b * (h + d), b * (h + d)), o, b);
             TensorPrimitives.Multiply(o, _outMask.Span.Slice(t * b * h, b * h), od);
-            OutputForward(od, logits.Slice(t * b * v, b * v), b);
+            // Sampling needs this step's logits for the next input; otherwise one product covers all steps below.
+            if (sampling) OutputForward(od, logits.Slice(t * b * v, b * v), b);
         }
+        if (!sampling) OutputForward(_od.Span, logits, tSteps * b);
         _last = batch;
         return Loss(batch.Targets, tSteps * b);
     }
@@ -147,6 +150,7 @@ public sealed partial class EncoderDecoder
     {
         int v = _vocabulary;
         if (_logSumExp.Length < rows) _logSumExp = new double[rows];
+        if (_expScratch.Length < v) _expScratch = new float[v];
         ReadOnlySpan<float> z = _logits.Span;
         double nll = 0, smooth = 0;
         long count = 0;
@@ -157,9 +161,10 @@ public sealed partial class EncoderDecoder
             ReadOnlySpan<float> row = z.Slice(i * v, v);
             float max = TensorPrimitives.Max(row);
             if (!float.IsFinite(max)) return double.NaN;
-            double sum = 0;
-            for (int k = 0; k < v; k++) sum += Math.Exp(row[k] - max);
-            double lse = max + Math.Log(sum);
+            Span<float> shifted = _expScratch.AsSpan(0, v);
+            TensorPrimitives.Subtract(row, max, shifted);
+            TensorPrimitives.Exp(shifted, shifted);
+            double lse = max + Math.Log(TensorPrimitives.Sum(shifted));
             _logSumExp[i] = lse;
             nll += lse - row[y];
             smooth += lse - TensorPrimitives.Sum(row) / (double)v;
