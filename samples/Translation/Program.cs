@@ -3,7 +3,7 @@
 // summary, per-epoch losses and validation BLEU, test BLEU/chrF greedy and beam, examples, training speed and the
 // latency of one 20-word sentence, and writes an attention heat map. See README.md, "Translation and conditioned
 // generation". Options: --epochs N --seed N --threads N --beam N --label-smoothing E --dropout P
-// --sampling linear:K|exponential:K|sigmoid:K --limit N --out DIR --data FILE.
+// --sampling linear:K|exponential:K|sigmoid:K --best --limit N --out DIR --data FILE.
 using System.Diagnostics;
 using System.Globalization;
 using MLNet.Recurrent.Core.Evaluation;
@@ -67,6 +67,8 @@ var trainer = new Seq2SeqTrainer(network, new Seq2SeqTrainerOptions
 {
     Epochs = epochs, LearningRate = 1e-3, ClipNorm = 5, BatchSize = 64, Patience = 0, Seed = seed, ReportEvery = 1_000_000,
     TeacherForcing = schedule,
+    // The reference evaluates the model after its last epoch; --best keeps the best validation epoch instead.
+    RestoreBestWeights = opt.ContainsKey("best"),
 });
 
 string[] Translate(Seq2SeqPairs pairs, List<float[][]>? attention = null)
@@ -110,7 +112,7 @@ var greedy = Translate(test, attention);
 double greedySeconds = watch.Elapsed.TotalSeconds;
 watch.Restart();
 var beam = Enumerable.Range(0, test.Count).Select(i =>
-    data.Detokenize(network.Beam(test.Source(i), TranslationVocabulary.StartId, TranslationVocabulary.EndId, beamWidth)[0].Tokens)).ToArray();
+    data.Detokenize(network.Beam(test.Source(i), TranslationVocabulary.StartId, TranslationVocabulary.EndId, beamWidth, earlyStopping: true)[0].Tokens)).ToArray();
 double beamSeconds = watch.Elapsed.TotalSeconds;
 foreach (var (name, hyps, seconds) in new[] { ("greedy", greedy, greedySeconds), ($"beam{beamWidth}", beam, beamSeconds) })
 {

@@ -82,7 +82,8 @@ public sealed partial class EncoderDecoder
     /// <param name="lengthPenalty">alpha: 1 divides by length (the reference), 0 ranks by raw log-probability.</param>
     /// <param name="maxLengthFactor">Multiplies the source length in the length limit.</param>
     /// <param name="maxLengthExtra">Added to the length limit.</param>
-    public IReadOnlyList<BeamHypothesis> Beam(int[] source, int start, int end, int width, float lengthPenalty = 1f, int maxLengthFactor = 2, int maxLengthExtra = 10)
+    /// <param name="earlyStopping">Stop once <paramref name="width"/> hypotheses have ended (the reference's rule).</param>
+    public IReadOnlyList<BeamHypothesis> Beam(int[] source, int start, int end, int width, float lengthPenalty = 1f, int maxLengthFactor = 2, int maxLengthExtra = 10, bool earlyStopping = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         var session = CreateDecoder([source]);
@@ -92,6 +93,7 @@ public sealed partial class EncoderDecoder
             EndToken = end,
             LengthPenalty = lengthPenalty,
             MaxLength = maxLengthFactor * source.Length + maxLengthExtra,
+            EarlyStopping = earlyStopping,
         });
     }
 }
