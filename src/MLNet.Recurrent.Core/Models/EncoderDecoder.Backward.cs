@@ -115,7 +115,8 @@ public sealed partial class EncoderDecoder
         _encoder.Backward(_dSrcDropped, null, null, null, _dAnnotations, _dFinalHidden, _lstm ? _dFinalCell : null);
         _dSrcEmbedded.Resize(s, b, e);
         _sourceDropout.Backward(_dSrcEmbedded, _dSrcDropped);
-        _sourceEmbedding.Backward(_dSrcEmbedded, batch.Source);
+        if (_sourceProjection is not null) _sourceProjection.Backward(null, _dSrcEmbedded, _srcVectors);
+        else _sourceEmbedding!.Backward(_dSrcEmbedded, batch.Source);
     }
 
     /// <summary>dh_0, dc_0 (in _dh, _dc) through the bridge into the encoder's top-layer final-state gradients.</summary>

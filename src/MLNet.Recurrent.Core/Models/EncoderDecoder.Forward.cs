@@ -9,6 +9,7 @@ public sealed partial class EncoderDecoder
 {
     // Encoder workspaces.
     private readonly Tensor _srcEmbedded = new(0), _srcDropped = new(0);      // [S, B, E]
+    private readonly Tensor _srcVectors = new(0);                             // [S, B, D_v] vector sources
     private readonly Tensor _finalHidden = new(0), _finalCell = new(0);       // [2L, B, H]
     private readonly Tensor _bridgeHidden = new(0), _bridgeCell = new(0);     // [B, 2H]
     private readonly Tensor _annotations = new(0);                            // enc [S, B, 2H]
@@ -65,7 +66,7 @@ public sealed partial class EncoderDecoder
         CheckBatch(batch);
         int s = batch.SourceSteps, tSteps = batch.TargetSteps, b = batch.BatchSize;
         int h = _hidden, gh = _gates, e = _embedding, din = _decoderInput, d = _annotation, a = _attention, v = _vocabulary;
-        Encode(batch.Source, batch.SourceLengths, s, b, training, _annotations, _keysT, _hidden0, _cell0);
+        Encode(batch.Source, batch.SourceVectors, batch.SourceLengths, s, b, training, _annotations, _keysT, _hidden0, _cell0);
 
         _ones.Resize(tSteps, b, e);
         _ones.Span.Fill(1f);
@@ -186,6 +187,10 @@ public sealed partial class EncoderDecoder
             if (lengths[r] < 1 || lengths[r] > batch.SourceSteps)
                 ThrowHelper.OutOfRange($"SourceLengths[{r}]", lengths[r], $"every source has 1 to {batch.SourceSteps} tokens");
         }
+        if (Options.SourceVectorSize != batch.SourceVectorSize)
+            ThrowHelper.Argument(nameof(batch), $"sources of {(batch.SourceVectorSize == 0 ? "ids" : $"vectors of {batch.SourceVectorSize}")}",
+                Options.SourceVectorSize == 0 ? "the network reads source ids" : $"the network reads source vectors of {Options.SourceVectorSize}");
+        if (Options.SourceVectorSize > 0) src = default;
         int vs = Options.SourceVocabularySize, vt = _vocabulary;
         for (int i = 0; i < src.Length; i++)
             if ((uint)src[i] >= (uint)vs) ThrowHelper.OutOfRange($"Source[{i}]", src[i], $"source ids are in [0, {vs})");

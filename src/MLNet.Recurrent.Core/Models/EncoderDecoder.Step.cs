@@ -123,7 +123,8 @@ public sealed partial class EncoderDecoder
     /// Encodes a batch of sources: embeddings, the bidirectional stack, the bridge to the decoder's first state and
     /// the attention keys.
     /// </summary>
-    /// <param name="source">[S * B] ids, time-major.</param>
+    /// <param name="source">[S * B] ids, time-major (empty for vector sources).</param>
+    /// <param name="vectors">[S * B * D_v] vectors, time-major (empty for id sources).</param>
     /// <param name="lengths">[B] lengths, 1..S.</param>
     /// <param name="steps">S.</param>
     /// <param name="batch">B.</param>
@@ -132,10 +133,16 @@ public sealed partial class EncoderDecoder
     /// <param name="keys">[S, B, A]: resized and written.</param>
     /// <param name="hidden0">h_0 [B, H]: resized and written.</param>
     /// <param name="cell0">LSTM c_0 [B, H]: resized and written (zeros for GRU).</param>
-    internal void Encode(ReadOnlySpan<int> source, ReadOnlySpan<int> lengths, int steps, int batch, bool training,
+    internal void Encode(ReadOnlySpan<int> source, ReadOnlySpan<float> vectors, ReadOnlySpan<int> lengths, int steps, int batch, bool training,
         Tensor annotations, Tensor keys, Tensor hidden0, Tensor cell0)
     {
-        _sourceEmbedding.Forward(source, _srcEmbedded);
+        if (_sourceProjection is not null)
+        {
+            _srcVectors.Resize(steps, batch, Options.SourceVectorSize);
+            vectors.CopyTo(_srcVectors.Span);
+            _sourceProjection.Forward(_srcVectors, _srcEmbedded);
+        }
+        else _sourceEmbedding!.Forward(source, _srcEmbedded);
         _srcEmbedded.Resize(steps, batch, _embedding);
         _srcDropped.Resize(steps, batch, _embedding);
         _sourceDropout.Forward(_srcEmbedded, _srcDropped, training);

@@ -20,12 +20,14 @@ namespace MLNet.Recurrent.Core.Models;
 /// <c>tgt_emb.weight</c>, <c>decoder.weight_ih</c> [G*H, E(+2H)], <c>decoder.weight_hh</c>, <c>decoder.bias_ih</c>,
 /// <c>decoder.bias_hh</c>, <c>att_k.*</c> [A, 2H], <c>att_q.weight</c> [A, H], <c>att_v.weight</c> [1, A],
 /// <c>comb.*</c> [H, 3H], <c>out.*</c> [V, H]. Training runs through <c>TrainingLoop</c> as an
-/// <see cref="Training.ITrainableNetwork{TBatch}"/>; decoding through <see cref="CreateDecoder"/>.
+/// <see cref="Training.ITrainableNetwork{TBatch}"/>; decoding through <c>CreateDecoder</c>.
 /// One instance is not thread-safe (it owns its workspaces).
 /// </summary>
 public sealed partial class EncoderDecoder
 {
-    private readonly Embedding _sourceEmbedding, _targetEmbedding;
+    private readonly Embedding? _sourceEmbedding;
+    private readonly Embedding _targetEmbedding;
+    private readonly Linear? _sourceProjection;
     private readonly RecurrentLayer _encoder;
     private readonly Linear _initHidden, _initCell, _keys, _query, _score, _combine, _output;
     private readonly Parameter _weightIh, _weightHh, _biasIh, _biasHh;
@@ -49,7 +51,8 @@ public sealed partial class EncoderDecoder
         _decoderInput = _embedding + (options.InputFeeding ? _annotation : 0);
         _vocabulary = options.TargetVocabularySize;
         var p = Parameters = new ParameterSet();
-        _sourceEmbedding = new Embedding(p, options.SourceVocabularySize, _embedding, EncoderDecoderOptions.PaddingId, "src_emb.");
+        if (options.SourceVectorSize > 0) _sourceProjection = new Linear(p, options.SourceVectorSize, _embedding, prefix: "src_proj.");
+        else _sourceEmbedding = new Embedding(p, options.SourceVocabularySize, _embedding, EncoderDecoderOptions.PaddingId, "src_emb.");
         _encoder = new RecurrentLayer(new RecurrentLayerOptions
         {
             Cell = options.Cell,
@@ -94,7 +97,8 @@ public sealed partial class EncoderDecoder
     public void Initialize(int seed)
     {
         var random = new DeterministicRandom(seed);
-        _sourceEmbedding.Initialize(random);
+        _sourceEmbedding?.Initialize(random);
+        _sourceProjection?.Initialize(random);
         _encoder.InitializeWeights(random);
         _initHidden.Initialize(random);
         _initCell.Initialize(random);

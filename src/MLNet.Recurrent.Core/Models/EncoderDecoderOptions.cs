@@ -14,6 +14,13 @@ public sealed class EncoderDecoderOptions
     /// <summary>V_src: source ids 0..V_src-1 (id 0 is padding).</summary>
     public int SourceVocabularySize { get; init; }
 
+    /// <summary>
+    /// D_v: when positive, the source is not ids but a sequence of float vectors of this size (one vector, or a grid
+    /// of T_v vectors such as image regions), projected to E by <c>src_proj</c> in place of the source embedding:
+    /// conditioned generation. 0 (the default) reads source ids.
+    /// </summary>
+    public int SourceVectorSize { get; init; }
+
     /// <summary>V_tgt: target ids 0..V_tgt-1 (id 0 is padding).</summary>
     public int TargetVocabularySize { get; init; }
 
@@ -56,7 +63,8 @@ public sealed class EncoderDecoderOptions
     /// <summary>Checks every option, naming the first wrong one and its value.</summary>
     public void Validate()
     {
-        if (SourceVocabularySize < 2) ThrowHelper.OutOfRange(nameof(SourceVocabularySize), SourceVocabularySize, "it must be at least 2 (padding and one token)");
+        ThrowHelper.ThrowIfNegative(SourceVectorSize, nameof(SourceVectorSize));
+        if (SourceVectorSize == 0 && SourceVocabularySize < 2) ThrowHelper.OutOfRange(nameof(SourceVocabularySize), SourceVocabularySize, "it must be at least 2 (padding and one token)");
         if (TargetVocabularySize < 2) ThrowHelper.OutOfRange(nameof(TargetVocabularySize), TargetVocabularySize, "it must be at least 2 (padding and one token)");
         ThrowHelper.ThrowIfNotPositive(EmbeddingSize, nameof(EmbeddingSize));
         ThrowHelper.ThrowIfNotPositive(HiddenSize, nameof(HiddenSize));

@@ -24,6 +24,17 @@ public sealed class EncoderDecoderSession : IStepDecoder
 
     /// <summary>Encodes <paramref name="sources"/> (each 1..S ids) once; rows then start from them.</summary>
     internal EncoderDecoderSession(EncoderDecoder network, IReadOnlyList<int[]> sources)
+        : this(network, sources.Select(s => s.Length).ToArray(), sources, null)
+    {
+    }
+
+    /// <summary>Encodes sources of vectors (each S_i * D_v floats) once.</summary>
+    internal EncoderDecoderSession(EncoderDecoder network, IReadOnlyList<float[]> vectors)
+        : this(network, vectors.Select(v => v.Length / network.Options.SourceVectorSize).ToArray(), null, vectors)
+    {
+    }
+
+    private EncoderDecoderSession(EncoderDecoder network, int[] lengths, IReadOnlyList<int[]>? sources, IReadOnlyList<float[]>? vectors)
     {
         _network = network;
         var o = network.Options;
@@ -32,16 +43,19 @@ public sealed class EncoderDecoderSession : IStepDecoder
         _a = o.AttentionWidth;
         _e = o.EmbeddingSize;
         _din = _e + (o.InputFeeding ? _d : 0);
-        _sources = sources.Count;
-        _steps = sources.Max(s => s.Length);
-        var ids = new int[_steps * _sources];
-        _sourceLengths = new int[_sources];
+        _sources = lengths.Length;
+        _steps = lengths.Max();
+        _sourceLengths = lengths;
+        int dv = network.Options.SourceVectorSize;
+        var ids = new int[sources is null ? 0 : _steps * _sources];
+        var flat = new float[vectors is null ? 0 : _steps * _sources * dv];
         for (int b = 0; b < _sources; b++)
-        {
-            for (int j = 0; j < sources[b].Length; j++) ids[j * _sources + b] = sources[b][j];
-            _sourceLengths[b] = sources[b].Length;
-        }
-        network.Encode(ids, _sourceLengths, _steps, _sources, false, _encoded, _encodedKeys, _hidden0, _cell0);
+            for (int j = 0; j < lengths[b]; j++)
+            {
+                if (sources is not null) ids[j * _sources + b] = sources[b][j];
+                else vectors![b].AsSpan(j * dv, dv).CopyTo(flat.AsSpan((j * _sources + b) * dv, dv));
+            }
+        network.Encode(ids, flat, _sourceLengths, _steps, _sources, false, _encoded, _encodedKeys, _hidden0, _cell0);
     }
 
     /// <inheritdoc/>

@@ -10,6 +10,7 @@ namespace MLNet.Recurrent.Core.Models;
 public sealed class Seq2SeqBatch
 {
     private int[] _source = [], _sourceLengths = [], _input = [], _targets = [], _targetLengths = [];
+    private float[] _vectors = [];
 
     /// <summary>The target value of steps that count for nothing (padding).</summary>
     public const int IgnoreTarget = -100;
@@ -25,6 +26,12 @@ public sealed class Seq2SeqBatch
 
     /// <summary>[S * B] source ids, time-major (token j of row b at <c>j * B + b</c>); padding holds 0.</summary>
     public Span<int> Source => _source.AsSpan(0, SourceSteps * BatchSize);
+
+    /// <summary>D_v for vector sources, 0 for id sources.</summary>
+    public int SourceVectorSize { get; private set; }
+
+    /// <summary>[S * B * D_v] source vectors, time-major (vector j of row b at <c>(j * B + b) * D_v</c>); empty for id sources.</summary>
+    public Span<float> SourceVectors => _vectors.AsSpan(0, SourceSteps * BatchSize * SourceVectorSize);
 
     /// <summary>[B] each source's length, 1..S.</summary>
     public Span<int> SourceLengths => _sourceLengths.AsSpan(0, BatchSize);
@@ -42,8 +49,12 @@ public sealed class Seq2SeqBatch
     /// <param name="batchSize">B, at least 1.</param>
     /// <param name="sourceSteps">S, at least 1.</param>
     /// <param name="targetSteps">T, at least 1.</param>
-    public void Reset(int batchSize, int sourceSteps, int targetSteps)
+    /// <param name="sourceVectorSize">D_v for vector sources; 0 for ids.</param>
+    public void Reset(int batchSize, int sourceSteps, int targetSteps, int sourceVectorSize = 0)
     {
+        ThrowHelper.ThrowIfNegative(sourceVectorSize, nameof(sourceVectorSize));
+        SourceVectorSize = sourceVectorSize;
+        if (_vectors.Length < sourceSteps * batchSize * sourceVectorSize) _vectors = new float[sourceSteps * batchSize * sourceVectorSize];
         ThrowHelper.ThrowIfNotPositive(batchSize, nameof(batchSize));
         ThrowHelper.ThrowIfNotPositive(sourceSteps, nameof(sourceSteps));
         ThrowHelper.ThrowIfNotPositive(targetSteps, nameof(targetSteps));
@@ -56,6 +67,7 @@ public sealed class Seq2SeqBatch
         Grow(ref _targets, targetSteps * batchSize);
         Grow(ref _targetLengths, batchSize);
         Source.Clear();
+        SourceVectors.Clear();
         SourceLengths.Clear();
         DecoderInput.Clear();
         Targets.Fill(IgnoreTarget);
@@ -84,6 +96,25 @@ public sealed class Seq2SeqBatch
         }
         _targets[target.Length * batch + b] = end;
         _targetLengths[b] = target.Length + 1;
+    }
+
+    /// <summary>Writes row <paramref name="b"/> with a source of vectors: <paramref name="vectors"/> holds S_b vectors of D_v.</summary>
+    /// <param name="b">The row.</param>
+    /// <param name="vectors">[S_b * D_v], S_b in 1..S.</param>
+    /// <param name="target">The target ids (without start and end symbols).</param>
+    /// <param name="start">The start symbol's id.</param>
+    /// <param name="end">The end symbol's id.</param>
+    public void SetVectorRow(int b, ReadOnlySpan<float> vectors, ReadOnlySpan<int> target, int start, int end)
+    {
+        int d = SourceVectorSize;
+        if (d == 0) ThrowHelper.InvalidOperation("The batch holds source ids; Reset it with a source vector size first.");
+        if (vectors.Length % d != 0 || vectors.IsEmpty || vectors.Length / d > SourceSteps)
+            ThrowHelper.Argument(nameof(vectors), $"length {vectors.Length}", $"it must hold 1 to {SourceSteps} vectors of {d}");
+        int steps = vectors.Length / d;
+        Span<int> placeholder = steps <= 256 ? stackalloc int[steps] : new int[steps];
+        placeholder.Fill(1);
+        SetRow(b, placeholder, target, start, end);
+        for (int j = 0; j < steps; j++) vectors.Slice(j * d, d).CopyTo(_vectors.AsSpan((j * BatchSize + b) * d, d));
     }
 
     private static void Grow(ref int[] array, int length)

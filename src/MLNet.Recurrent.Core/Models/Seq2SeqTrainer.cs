@@ -28,12 +28,12 @@ public sealed class Seq2SeqTrainer
     public Action<TrainingCheckpoint>? OnCheckpoint { get; set; }
 
     /// <summary>Trains on <paramref name="training"/>, scoring <paramref name="validation"/> after every epoch.</summary>
-    /// <param name="training">The training pairs.</param>
+    /// <param name="training">The training pairs (<see cref="Seq2SeqPairs"/>, or <see cref="VectorSequencePairs"/> for conditioned generation).</param>
     /// <param name="validation">Validation pairs; null to hold out <c>ValidationFraction</c> of the training pairs instead.</param>
     /// <param name="progress">Receives reports every <c>ReportEvery</c> steps and after each evaluation.</param>
     /// <param name="cancellation">Stops at the next step; the result then carries a checkpoint.</param>
     /// <param name="resume">A checkpoint of an earlier run with the same data and options, or null.</param>
-    public TrainingResult Fit(Seq2SeqPairs training, Seq2SeqPairs? validation = null, IProgress<TrainingProgress>? progress = null,
+    public TrainingResult Fit(IBatchSource<Seq2SeqBatch> training, IBatchSource<Seq2SeqBatch>? validation = null, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default, TrainingCheckpoint? resume = null)
     {
         ArgumentNullException.ThrowIfNull(training);

@@ -135,6 +135,24 @@ public sealed class EncoderDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Conditioned_on_a_one_hot_vector_it_learns_each_condition_s_sentence_and_samples_are_seeded()
+    {
+        // Four conditions, each with its own sentence; the source is the condition's one-hot vector.
+        int[][] sentences = [[4, 5, 6], [7, 4], [8, 8, 9, 5], [6, 9]];
+        float[] OneHot(int k) => [.. Enumerable.Range(0, 4).Select(j => j == k ? 1f : 0f)];
+        var sources = Enumerable.Range(0, 200).Select(i => OneHot(i % 4)).ToArray();
+        var targets = Enumerable.Range(0, 200).Select(i => sentences[i % 4]).ToArray();
+        var network = new EncoderDecoder(new EncoderDecoderOptions { SourceVectorSize = 4, TargetVocabularySize = 10, EmbeddingSize = 8, HiddenSize = 16 });
+        network.Initialize(2);
+        new Seq2SeqTrainer(network, new Seq2SeqTrainerOptions { Epochs = 15, LearningRate = 1e-2, BatchSize = 16, ValidationFraction = 0, Seed = 2 })
+            .Fit(new VectorSequencePairs(sources, targets, 4, Start, End));
+        var greedy = network.Generate([OneHot(0), OneHot(1), OneHot(2), OneHot(3)], Start, End, maxLength: 10);
+        for (int k = 0; k < 4; k++) Assert.Equal(sentences[k], greedy[k]);
+        var sampling = new MLNet.Recurrent.Core.Decoding.SamplingOptions { Temperature = 1.5f, Seed = 9 };
+        Assert.Equal(network.Generate([OneHot(2)], Start, End, 10, sampling), network.Generate([OneHot(2)], Start, End, 10, sampling));
+    }
+
+    [Fact]
     public void Scheduled_sampling_is_seeded_and_resumes_from_its_exported_state()
     {
         var network = Tiny();
@@ -162,7 +180,7 @@ public sealed class EncoderDecoderTests(ITestOutputHelper output)
         Assert.Contains("'Source[2]' was 9; source ids are in [0, 7)", e.Message);
         var empty = Assert.Throws<ArgumentException>(() => new Seq2SeqPairs([[1], []], [[1], [2]], Start, End));
         Assert.Contains("'sources[1]' was \"empty\"; every pair needs a source of at least one token", empty.Message);
-        var bad = Assert.Throws<ArgumentException>(() => network.CreateDecoder([[]]));
+        var bad = Assert.Throws<ArgumentException>(() => network.CreateDecoder(new[] { Array.Empty<int>() }));
         Assert.Contains("'sources[0]' was \"empty\"; a source needs at least one token", bad.Message);
     }
 
