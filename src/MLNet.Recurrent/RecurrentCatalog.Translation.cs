@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using MLNet.Recurrent.Core.Evaluation;
 using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
+using MLNet.Recurrent.Translation;
 using Translator = MLNet.Recurrent.Translation.Seq2SeqTranslator;
 
 namespace MLNet.Recurrent;
@@ -33,6 +34,21 @@ public sealed partial class RecurrentCatalog
             Epochs = epochs,
             HiddenSize = hiddenSize,
         });
+
+    /// <summary>
+    /// Trains a generator of text (<paramref name="targetColumnName"/>) conditioned on a float vector column
+    /// (<paramref name="conditionColumnName"/>: image features, a label embedding, any vector) and writes
+    /// <paramref name="outputColumnName"/>. See <see cref="Translation.ConditionedTextGenerator"/>.
+    /// </summary>
+    /// <param name="conditionColumnName">The condition: a vector of Single of known size.</param>
+    /// <param name="targetColumnName">The text to learn to generate.</param>
+    /// <param name="outputColumnName">The generated text.</param>
+    public ConditionedTextGenerator ConditionedTextGenerator(string conditionColumnName = "Features", string targetColumnName = "Text", string outputColumnName = "Generated") =>
+        new(Environment, new ConditionedTextGenerator.Options { ConditionColumnName = conditionColumnName, TargetColumnName = targetColumnName, OutputColumnName = outputColumnName });
+
+    /// <summary>Trains a conditioned text generator; see <see cref="Translation.ConditionedTextGenerator"/>.</summary>
+    /// <param name="options">The columns, tokenizer, network and training options.</param>
+    public ConditionedTextGenerator ConditionedTextGenerator(ConditionedTextGenerator.Options options) => new(Environment, options);
 
     /// <summary>Trains an attention translator; see <see cref="Translator"/>.</summary>
     /// <param name="options">The columns, tokenizer, network, training and decoding options.</param>

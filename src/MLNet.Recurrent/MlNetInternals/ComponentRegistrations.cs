@@ -19,3 +19,6 @@ using MLNet.Recurrent.SequenceClassification;
 
 [assembly: LoadableClass(typeof(MLNet.Recurrent.Translation.Seq2SeqTranslatorTransformer), typeof(ModelLoader<MLNet.Recurrent.Translation.Seq2SeqTranslatorTransformer>), null,
     typeof(SignatureLoadModel), "Seq2seq translator", MLNet.Recurrent.Translation.Seq2SeqTranslatorTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(MLNet.Recurrent.Translation.ConditionedTextGeneratorTransformer), typeof(ModelLoader<MLNet.Recurrent.Translation.ConditionedTextGeneratorTransformer>), null,
+    typeof(SignatureLoadModel), "Conditioned text generator", MLNet.Recurrent.Translation.ConditionedTextGeneratorTransformer.LoaderSignature)]
