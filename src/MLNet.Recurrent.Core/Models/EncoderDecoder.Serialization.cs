@@ -14,6 +14,7 @@ public sealed partial class EncoderDecoder
         var c = file.Configuration;
         var o = Options;
         c.Set(Prefix + "sourceVocabularySize", o.SourceVocabularySize);
+        c.Set(Prefix + "sourceVectorSize", o.SourceVectorSize);
         c.Set(Prefix + "targetVocabularySize", o.TargetVocabularySize);
         c.Set(Prefix + "embeddingSize", o.EmbeddingSize);
         c.Set(Prefix + "hiddenSize", o.HiddenSize);
@@ -39,6 +40,7 @@ public sealed partial class EncoderDecoder
             options = new EncoderDecoderOptions
             {
                 SourceVocabularySize = c.GetInt32(Prefix + "sourceVocabularySize"),
+                SourceVectorSize = c.GetInt32(Prefix + "sourceVectorSize"),
                 TargetVocabularySize = c.GetInt32(Prefix + "targetVocabularySize"),
                 EmbeddingSize = c.GetInt32(Prefix + "embeddingSize"),
                 HiddenSize = c.GetInt32(Prefix + "hiddenSize"),
