@@ -96,6 +96,7 @@ public static class BeamSearch
                 live[g] = next[g];
             }
             if (parents.Count == 0) break;
+            if (options.EarlyStopping && finished.All(f => f.Count >= perGroup)) break;
             if (step == options.MaxLength - 1) break; // no further step needs their logits
             decoder.Reorder(parents.ToArray());
             var rows = logits.AsSpan(0, parents.Count * v);

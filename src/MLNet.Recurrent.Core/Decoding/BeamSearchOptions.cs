@@ -32,6 +32,12 @@ public sealed class BeamSearchOptions
     /// </summary>
     public float DiversityPenalty { get; init; }
 
+    /// <summary>
+    /// Whether a group stops as soon as it has finished <c>BeamWidth / Groups</c> hypotheses (the reference
+    /// translator's rule, Hugging Face's <c>early_stopping=True</c>) instead of searching on to <see cref="MaxLength"/>.
+    /// </summary>
+    public bool EarlyStopping { get; init; }
+
     /// <summary>A token that ends a hypothesis (not counted in its length), or -1 for none.</summary>
     public int EndToken { get; init; } = -1;
 

@@ -89,7 +89,7 @@ public sealed class TrainingLoop<TBatch>
             // evaluation are not thrown away when the best weights are restored.
             if (timeUp && _plan.HasValidation && runner.Optimizer.StepCount > lastEvaluated) Evaluate();
             TrainingCheckpoint? final = canceled || timeUp ? Capture() : null;
-            best.Restore();
+            if (_options.RestoreBestWeights) best.Restore();
             return new TrainingResult(runner.Optimizer.StepCount, _plan.Epoch, best.Best, stoppedEarly, canceled, history)
             {
                 Checkpoint = final,

@@ -53,6 +53,12 @@ public class TrainingOptions
     /// <summary>Stop after this many evaluations without a better validation loss (0: never stop early).</summary>
     public int Patience { get; init; } = 3;
 
+    /// <summary>
+    /// Whether the run ends with the weights of its best validation score (true) or with its last weights (false,
+    /// as a script that evaluates the model after its last epoch).
+    /// </summary>
+    public bool RestoreBestWeights { get; init; } = true;
+
     /// <summary>Seeds initialization, shuffling and dropout: the same seed gives the same model.</summary>
     public int Seed { get; init; } = 1;
 

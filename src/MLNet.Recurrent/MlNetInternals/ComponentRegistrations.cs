@@ -26,3 +26,9 @@ using MLNet.Recurrent.SequenceLabeling;
 
 [assembly: LoadableClass(typeof(SequenceLabelingTransformer), typeof(ModelLoader<SequenceLabelingTransformer>), null,
     typeof(SignatureLoadModel), "Sequence labeler", SequenceLabelingTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(MLNet.Recurrent.Translation.Seq2SeqTranslatorTransformer), typeof(ModelLoader<MLNet.Recurrent.Translation.Seq2SeqTranslatorTransformer>), null,
+    typeof(SignatureLoadModel), "Seq2seq translator", MLNet.Recurrent.Translation.Seq2SeqTranslatorTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(MLNet.Recurrent.Translation.ConditionedTextGeneratorTransformer), typeof(ModelLoader<MLNet.Recurrent.Translation.ConditionedTextGeneratorTransformer>), null,
+    typeof(SignatureLoadModel), "Conditioned text generator", MLNet.Recurrent.Translation.ConditionedTextGeneratorTransformer.LoaderSignature)]

@@ -1,0 +1,127 @@
+using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Models;
+using MLNet.Recurrent.Core.Text;
+
+namespace MLNet.Recurrent.Translation;
+
+public sealed partial class Seq2SeqTranslator
+{
+    /// <summary>The defaults of <see cref="Options"/>: the reference translator's configuration.</summary>
+    public static class Defaults
+    {
+        /// <summary>The source text column.</summary>
+        public const string SourceColumnName = "Source";
+
+        /// <summary>The target text column.</summary>
+        public const string TargetColumnName = "Target";
+
+        /// <summary>The translation column written.</summary>
+        public const string OutputColumnName = "Translation";
+
+        /// <summary>Word tokens.</summary>
+        public const TokenizerMode Tokenizer = TokenizerMode.Word;
+
+        /// <summary>Tokens seen fewer times in training become the unknown token.</summary>
+        public const int MinTokenCount = 2;
+
+        /// <summary>Longest source in tokens; longer ones are cut (and counted in the log).</summary>
+        public const int MaxSourceLength = 100;
+
+        /// <summary>Longest target in tokens; longer ones are cut (and counted in the log).</summary>
+        public const int MaxTargetLength = 100;
+
+        /// <summary>E.</summary>
+        public const int EmbeddingSize = 128;
+
+        /// <summary>H.</summary>
+        public const int HiddenSize = 256;
+
+        /// <summary>Epochs.</summary>
+        public const int Epochs = 15;
+
+        /// <summary>Pairs per batch.</summary>
+        public const int BatchSize = 64;
+
+        /// <summary>Adam's learning rate.</summary>
+        public const double LearningRate = 1e-3;
+
+        /// <summary>Greedy decoding for the output column.</summary>
+        public const int BeamWidth = 1;
+    }
+
+    /// <summary>Options of <see cref="Seq2SeqTranslator"/>.</summary>
+    public sealed class Options : RecurrentTrainerOptions
+    {
+        /// <summary>The source text column (a single String).</summary>
+        public string SourceColumnName { get; set; } = Defaults.SourceColumnName;
+
+        /// <summary>The target text column (a single String), read only by <c>Fit</c>.</summary>
+        public string TargetColumnName { get; set; } = Defaults.TargetColumnName;
+
+        /// <summary>The translation column written (a single String).</summary>
+        public string OutputColumnName { get; set; } = Defaults.OutputColumnName;
+
+        /// <summary>Word tokens (<c>\w+|[^\w\s]</c>, punctuation kept) or characters.</summary>
+        public TokenizerMode Tokenizer { get; set; } = Defaults.Tokenizer;
+
+        /// <summary>Whether text is lower-cased before tokenizing.</summary>
+        public bool Lowercase { get; set; } = true;
+
+        /// <summary>Tokens seen fewer times in training become the unknown token.</summary>
+        public int MinTokenCount { get; set; } = Defaults.MinTokenCount;
+
+        /// <summary>Longest source in tokens; longer sources are cut and counted in the log.</summary>
+        public int MaxSourceLength { get; set; } = Defaults.MaxSourceLength;
+
+        /// <summary>Longest target in tokens; longer targets are cut and counted in the log.</summary>
+        public int MaxTargetLength { get; set; } = Defaults.MaxTargetLength;
+
+        /// <summary>E: the embedding size.</summary>
+        public int EmbeddingSize { get; set; } = Defaults.EmbeddingSize;
+
+        /// <summary>H: the encoder's size per direction and the decoder's.</summary>
+        public int HiddenSize { get; set; } = Defaults.HiddenSize;
+
+        /// <summary>Stacked bidirectional encoder layers.</summary>
+        public int EncoderLayers { get; set; } = 1;
+
+        /// <summary>LSTM or GRU.</summary>
+        public CellType Cell { get; set; } = CellType.Lstm;
+
+        /// <summary>Additive (Bahdanau) or general (Luong) attention.</summary>
+        public AttentionStyle Attention { get; set; } = AttentionStyle.Additive;
+
+        /// <summary>Whether the decoder reads its previous context (input feeding).</summary>
+        public bool InputFeeding { get; set; } = true;
+
+        /// <summary>Dropout on embeddings, between encoder layers and before the output layer.</summary>
+        public float Dropout { get; set; }
+
+        /// <summary>Label smoothing eps.</summary>
+        public float LabelSmoothing { get; set; }
+
+        /// <summary>Scheduled sampling: the probability of feeding the true token by training step (teacher forcing by default).</summary>
+        public TeacherForcingSchedule TeacherForcing { get; set; } = TeacherForcingSchedule.Always;
+
+        /// <summary>Passes over the training pairs.</summary>
+        public int Epochs { get; set; } = Defaults.Epochs;
+
+        /// <summary>Pairs per batch.</summary>
+        public int BatchSize { get; set; } = Defaults.BatchSize;
+
+        /// <summary>Adam's learning rate.</summary>
+        public double LearningRate { get; set; } = Defaults.LearningRate;
+
+        /// <summary>Global gradient-norm clip.</summary>
+        public double ClipNorm { get; set; } = 5;
+
+        /// <summary>Fraction of the pairs held out for validation loss after each epoch (0: none).</summary>
+        public double ValidationFraction { get; set; } = 0.05;
+
+        /// <summary>Stop after this many epochs without a better validation loss (0: never).</summary>
+        public int Patience { get; set; }
+
+        /// <summary>The beam width of the output column's decoder (1: greedy).</summary>
+        public int BeamWidth { get; set; } = Defaults.BeamWidth;
+    }
+}

@@ -1,0 +1,190 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Recurrent.Core.Models;
+using MLNet.Recurrent.Core.Serialization;
+using MLNet.Recurrent.Core.Text;
+using MLNet.Recurrent.Internals;
+using MLNet.Recurrent.MlNetInternals;
+
+namespace MLNet.Recurrent.Translation;
+
+/// <summary>
+/// A trained <see cref="Seq2SeqTranslator"/>: writes the translation of the source column as a text column
+/// (greedy, or beam search when trained with <c>BeamWidth</c> &gt; 1), and translates strings directly. An empty
+/// source translates to the empty string. Calls are serialized (one network, one lock).
+/// </summary>
+public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerBase, IRecurrentComponent<Seq2SeqTranslatorTransformer>
+{
+    internal const string LoaderSignature = "RecurrentSeq2Seq";
+
+    // Version 1: columns, tokenizer, limits, beam width, then a ModelFile with the network and both vocabularies.
+    private static readonly ModelVersion s_version = new("SEQ2SEQT", version: 1, oldestReadable: 1, LoaderSignature);
+
+    private readonly EncoderDecoder _network;
+    private readonly TextTokenizer _tokenizer;
+    private readonly Lock _sync = new();
+
+    internal Seq2SeqTranslatorTransformer(IHostEnvironment env, string sourceColumnName, string outputColumnName, TokenizerMode mode, bool lowercase,
+        int maxSourceLength, int beamWidth, TokenVocabulary source, TokenVocabulary target, EncoderDecoder network)
+        : base(env, s_version)
+    {
+        SourceColumnName = sourceColumnName;
+        OutputColumnName = outputColumnName;
+        MaxSourceLength = maxSourceLength;
+        BeamWidth = beamWidth;
+        SourceVocabulary = source;
+        TargetVocabulary = target;
+        _network = network;
+        _tokenizer = new TextTokenizer(mode, lowercase);
+    }
+
+    /// <summary>The source text column read.</summary>
+    public string SourceColumnName { get; }
+
+    /// <summary>The translation column written.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>Longer sources are cut to this many tokens.</summary>
+    public int MaxSourceLength { get; }
+
+    /// <summary>The output column's beam width (1: greedy).</summary>
+    public int BeamWidth { get; }
+
+    /// <summary>The source vocabulary (specials first).</summary>
+    public TokenVocabulary SourceVocabulary { get; }
+
+    /// <summary>The target vocabulary (specials first).</summary>
+    public TokenVocabulary TargetVocabulary { get; }
+
+    /// <summary>Translates one text: greedy, or beam search when the output column uses a beam.</summary>
+    /// <param name="source">The text; empty (no tokens) gives the empty string.</param>
+    public string Translate(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return BeamWidth > 1 ? TranslateNBest(source, BeamWidth).FirstOrDefault()?.Text ?? "" : Greedy(source, null);
+    }
+
+    /// <summary>The <paramref name="width"/> best translations by beam search (score = log-probability / length), best first.</summary>
+    /// <param name="source">The text; empty gives an empty list.</param>
+    /// <param name="width">The beam width, at least 1.</param>
+    public IReadOnlyList<TranslationCandidate> TranslateNBest(string source, int width)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (width <= 0) ThrowHelper.OutOfRange(nameof(width), width, "it must be positive");
+        int[] ids = Encode(source);
+        if (ids.Length == 0) return [];
+        lock (_sync)
+            return [.. _network.Beam(ids, TranslationVocabulary.StartId, TranslationVocabulary.EndId, width)
+                .Select(h => new TranslationCandidate(Detokenize(h.Tokens), h.LogProbability, h.Score))];
+    }
+
+    /// <summary>The greedy translation of <paramref name="source"/> with its attention matrix (and <c>ToHtml()</c> heat map).</summary>
+    /// <param name="source">The text; it must hold at least one token.</param>
+    public TranslationAttention Attention(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        string[] tokens = SourceTokens(source);
+        if (tokens.Length == 0) ThrowHelper.OutOfRange(nameof(source), source, "it must hold at least one token");
+        var attention = new List<float[][]>();
+        string text = Greedy(source, attention);
+        string[] output = Split(text);
+        var weights = attention[0];
+        string[] rows = weights.Length > output.Length ? [.. output, TranslationVocabulary.End] : output;
+        return new TranslationAttention(tokens, rows, weights);
+    }
+
+    private string[] Split(string text) => _tokenizer.Mode == TokenizerMode.Word
+        ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        : [.. text.EnumerateRunes().Select(r => r.ToString())];
+
+    private string[] SourceTokens(string source)
+    {
+        string[] tokens = _tokenizer.Tokenize(source);
+        return tokens.Length > MaxSourceLength ? tokens[..MaxSourceLength] : tokens;
+    }
+
+    private int[] Encode(string source) => SourceVocabulary.Encode(SourceTokens(source));
+
+    private string Greedy(string source, List<float[][]>? attention)
+    {
+        int[] ids = Encode(source);
+        if (ids.Length == 0) return "";
+        lock (_sync)
+            return Detokenize(_network.Greedy([ids], TranslationVocabulary.StartId, TranslationVocabulary.EndId, attention)[0]);
+    }
+
+    private string Detokenize(IEnumerable<int> ids) =>
+        _tokenizer.Join(ids.Select(i => i == TranslationVocabulary.UnknownId ? "UNK" : TargetVocabulary[i]));
+
+    static ModelVersion IRecurrentComponent<Seq2SeqTranslatorTransformer>.Version => s_version;
+
+    static Seq2SeqTranslatorTransformer IRecurrentComponent<Seq2SeqTranslatorTransformer>.Load(IHostEnvironment env, ComponentBlob blob)
+    {
+        BinaryReader reader = blob.Reader;
+        string source = reader.ReadString(), output = reader.ReadString();
+        var mode = (TokenizerMode)reader.ReadInt32();
+        bool lowercase = reader.ReadBoolean();
+        int maxSource = reader.ReadInt32(), beam = reader.ReadInt32(), byteCount = reader.ReadInt32();
+        if (byteCount < 0) ThrowHelper.BadModel(LoaderSignature, $"its network length is {byteCount}");
+        byte[] bytes = reader.ReadBytes(byteCount);
+        if (bytes.Length != byteCount) throw new EndOfStreamException();
+        ModelFile file;
+        using (var stream = new MemoryStream(bytes, writable: false))
+            file = ModelFile.Read(stream);
+        var network = EncoderDecoder.ReadFrom(file);
+        var sourceVocabulary = new TokenVocabulary(file.GetVocabulary("source"), TranslationVocabulary.UnknownId, TranslationVocabulary.PaddingId);
+        var targetVocabulary = new TokenVocabulary(file.GetVocabulary("target"), TranslationVocabulary.UnknownId, TranslationVocabulary.PaddingId);
+        return new Seq2SeqTranslatorTransformer(env, source, output, mode, lowercase, maxSource, beam, sourceVocabulary, targetVocabulary, network);
+    }
+
+    private protected override void SaveBlob(BinaryWriter writer)
+    {
+        writer.Write(SourceColumnName);
+        writer.Write(OutputColumnName);
+        writer.Write((int)_tokenizer.Mode);
+        writer.Write(_tokenizer.Lowercase);
+        writer.Write(MaxSourceLength);
+        writer.Write(BeamWidth);
+        var file = new ModelFile();
+        _network.WriteTo(file);
+        file.AddVocabulary("source", SourceVocabulary.Tokens);
+        file.AddVocabulary("target", TargetVocabulary.Tokens);
+        using var stream = new MemoryStream();
+        file.Write(stream);
+        writer.Write(checked((int)stream.Length));
+        writer.Write(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    private protected override RowBinding Bind(DataViewSchema inputSchema) => new Binding(this, inputSchema);
+
+    private sealed class Binding : RowBinding
+    {
+        private readonly Seq2SeqTranslatorTransformer _owner;
+        private readonly DataViewSchema.Column _input;
+
+        public Binding(Seq2SeqTranslatorTransformer owner, DataViewSchema inputSchema) : base(inputSchema)
+        {
+            _owner = owner;
+            _input = InputColumns.Require(inputSchema, Seq2SeqTranslator.ComponentName, owner.SourceColumnName, ColumnExpectation.ScalarText());
+            InputColumnIndices = [_input.Index];
+            OutputColumns = [new DataViewSchema.DetachedColumn(owner.OutputColumnName, TextDataViewType.Instance, Annotations.None)];
+        }
+
+        public override IReadOnlyList<int> InputColumnIndices { get; }
+
+        public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
+
+        public override Delegate?[] CreateGetters(DataViewRow input, bool[] active)
+        {
+            var getSource = input.GetGetter<ReadOnlyMemory<char>>(_input);
+            ReadOnlyMemory<char> source = default;
+            ValueGetter<ReadOnlyMemory<char>> getter = (ref ReadOnlyMemory<char> dst) =>
+            {
+                getSource(ref source);
+                dst = _owner.Translate(source.ToString()).AsMemory();
+            };
+            return [getter];
+        }
+    }
+}
