@@ -120,10 +120,7 @@ public sealed partial class CharLanguageModelTransformer : RecurrentTransformerB
     private protected override void SaveBlob(BinaryWriter writer)
     {
         writer.Write(TextColumnName);
-        using var stream = new MemoryStream();
-        _model.Write(stream);
-        writer.Write(checked((int)stream.Length));
-        writer.Write(stream.GetBuffer(), 0, (int)stream.Length);
+        ComponentBlob.WriteLengthPrefixed(writer, _model.Write);
     }
 
     private protected override RowBinding Bind(DataViewSchema inputSchema) => new Binding(this, inputSchema);

@@ -8,6 +8,20 @@ namespace MLNet.Recurrent.MlNetInternals;
 internal sealed record ComponentBlob(BinaryReader Reader, uint Version)
 {
     /// <summary>
+    /// Writes what <paramref name="write"/> produces (a <c>ModelFile</c>, usually) as a length-prefixed block, the form
+    /// <see cref="ReadLengthPrefixedBytes"/> reads back with its bounds check.
+    /// </summary>
+    /// <param name="writer">The transformer's blob writer.</param>
+    /// <param name="write">Writes the block to a stream.</param>
+    public static void WriteLengthPrefixed(BinaryWriter writer, Action<Stream> write)
+    {
+        using var stream = new MemoryStream();
+        write(stream);
+        writer.Write(checked((int)stream.Length));
+        writer.Write(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    /// <summary>
     /// Reads an int32 length and then that many bytes, checking the length against the bytes that remain before
     /// anything is allocated (a crafted prefix must not make a 5 KB model ask for 2 GiB).
     /// </summary>

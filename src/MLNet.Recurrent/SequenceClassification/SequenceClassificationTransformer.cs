@@ -149,10 +149,7 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
         _network.WriteTo(file);
         file.AddVocabulary(ClassVocabulary, _classNames);
         if (Input.TokenIds is { } ids) file.Configuration.Set(TokenIdsKey, ids);
-        using var stream = new MemoryStream();
-        file.Write(stream);
-        writer.Write(checked((int)stream.Length));
-        writer.Write(stream.GetBuffer(), 0, (int)stream.Length);
+        ComponentBlob.WriteLengthPrefixed(writer, file.Write);
     }
 
     private protected override RowBinding Bind(DataViewSchema inputSchema) => new Binding(this, inputSchema);

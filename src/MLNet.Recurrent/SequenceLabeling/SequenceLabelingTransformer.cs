@@ -103,10 +103,7 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
     {
         BinaryReader reader = blob.Reader;
         string feature = reader.ReadString();
-        int byteCount = reader.ReadInt32();
-        if (byteCount < 0) ThrowHelper.BadModel(LoaderSignature, $"its network length is {byteCount}");
-        byte[] bytes = reader.ReadBytes(byteCount);
-        if (bytes.Length != byteCount) throw new EndOfStreamException();
+        byte[] bytes = blob.ReadLengthPrefixedBytes(LoaderSignature, "network");
         ModelFile file;
         using (var stream = new MemoryStream(bytes, writable: false))
             file = ModelFile.Read(stream);
@@ -125,10 +122,7 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
         _network.WriteTo(file);
         file.AddVocabulary(ClassVocabulary, _classNames);
         if (Input.TokenIds is { } ids) file.Configuration.Set(TokenIdsKey, ids);
-        using var stream = new MemoryStream();
-        file.Write(stream);
-        writer.Write(checked((int)stream.Length));
-        writer.Write(stream.GetBuffer(), 0, (int)stream.Length);
+        ComponentBlob.WriteLengthPrefixed(writer, file.Write);
     }
 
     private protected override RowBinding Bind(DataViewSchema inputSchema) => new Binding(this, inputSchema);

@@ -73,10 +73,8 @@ public sealed class ConditionedTextGeneratorTransformer : RecurrentTransformerBa
         BinaryReader reader = blob.Reader;
         string condition = reader.ReadString(), output = reader.ReadString();
         var mode = (TokenizerMode)reader.ReadInt32();
-        int maxLength = reader.ReadInt32(), vectorSize = reader.ReadInt32(), byteCount = reader.ReadInt32();
-        if (byteCount < 0) ThrowHelper.BadModel(LoaderSignature, $"its network length is {byteCount}");
-        byte[] bytes = reader.ReadBytes(byteCount);
-        if (bytes.Length != byteCount) throw new EndOfStreamException();
+        int maxLength = reader.ReadInt32(), vectorSize = reader.ReadInt32();
+        byte[] bytes = blob.ReadLengthPrefixedBytes(LoaderSignature, "network");
         ModelFile file;
         using (var stream = new MemoryStream(bytes, writable: false))
             file = ModelFile.Read(stream);
@@ -94,10 +92,7 @@ public sealed class ConditionedTextGeneratorTransformer : RecurrentTransformerBa
         var file = new ModelFile();
         _network.WriteTo(file);
         file.AddVocabulary("target", Vocabulary.Tokens);
-        using var stream = new MemoryStream();
-        file.Write(stream);
-        writer.Write(checked((int)stream.Length));
-        writer.Write(stream.GetBuffer(), 0, (int)stream.Length);
+        ComponentBlob.WriteLengthPrefixed(writer, file.Write);
     }
 
     private protected override RowBinding Bind(DataViewSchema inputSchema) => new Binding(this, inputSchema);

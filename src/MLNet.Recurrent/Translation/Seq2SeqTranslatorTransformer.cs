@@ -125,10 +125,8 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
         string source = reader.ReadString(), output = reader.ReadString();
         var mode = (TokenizerMode)reader.ReadInt32();
         bool lowercase = reader.ReadBoolean();
-        int maxSource = reader.ReadInt32(), beam = reader.ReadInt32(), byteCount = reader.ReadInt32();
-        if (byteCount < 0) ThrowHelper.BadModel(LoaderSignature, $"its network length is {byteCount}");
-        byte[] bytes = reader.ReadBytes(byteCount);
-        if (bytes.Length != byteCount) throw new EndOfStreamException();
+        int maxSource = reader.ReadInt32(), beam = reader.ReadInt32();
+        byte[] bytes = blob.ReadLengthPrefixedBytes(LoaderSignature, "network");
         ModelFile file;
         using (var stream = new MemoryStream(bytes, writable: false))
             file = ModelFile.Read(stream);
@@ -150,10 +148,7 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
         _network.WriteTo(file);
         file.AddVocabulary("source", SourceVocabulary.Tokens);
         file.AddVocabulary("target", TargetVocabulary.Tokens);
-        using var stream = new MemoryStream();
-        file.Write(stream);
-        writer.Write(checked((int)stream.Length));
-        writer.Write(stream.GetBuffer(), 0, (int)stream.Length);
+        ComponentBlob.WriteLengthPrefixed(writer, file.Write);
     }
 
     private protected override RowBinding Bind(DataViewSchema inputSchema) => new Binding(this, inputSchema);
