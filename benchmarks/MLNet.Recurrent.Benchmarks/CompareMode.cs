@@ -9,9 +9,11 @@ namespace MLNet.Recurrent.Benchmarks;
 /// <summary>
 /// The plain-console mode the compare harness (<c>benchmarks/compare</c>) runs:
 /// <c>--configs a,b,c,d,f,e,stream --threads 2 --json FILE [--quick]</c>. Each measurement follows
-/// <c>torch_rnn_bench.timeit</c>: 3 warm-up calls, then at least 10 timed calls and at least 5 s (1 s with
-/// <c>--quick</c>), at most 200; the median is reported. Latency e: 20 warm-up calls then 300 timed (100 quick);
-/// stream: 50 warm-up steps then at least 1000 timed.
+/// <c>torch_rnn_bench.timeit</c> (at least 10 timed calls and at least 5 s, 1 s with <c>--quick</c>, at most 200; the
+/// median is reported), after a warm-up that lasts until the timing is stable: windows of at least 0.25 s are timed
+/// until two in a row have medians within 5% of each other, at least 1 s in all (at most 20 s), so tiered
+/// compilation and on-stack replacement have finished before anything is measured. <c>--quick</c> keeps the old
+/// 3 warm-up calls. Latency e: the same warm-up, then 300 timed (100 quick); stream: the same, then at least 1000 timed.
 /// </summary>
 internal static class CompareMode
 {
@@ -41,6 +43,7 @@ internal static class CompareMode
             if (id == "e")
             {
                 using var w = new RecurrentWorkload(RecurrentConfig.E);
+                if (!quick) WarmUntilStable(w.Infer);
                 var (median, p90) = Latency(w.Infer, 20, quick ? 100 : 300);
                 Console.WriteLine($"[e] LSTM cls B=1 T=100 H=128: median {median:F3} ms  p90 {p90:F3} ms");
                 (eMs, eP90) = (Number(median), Number(p90));
@@ -48,6 +51,7 @@ internal static class CompareMode
             else if (id == "stream")
             {
                 using var w = new StreamingWorkload();
+                if (!quick) WarmUntilStable(() => w.Step());
                 var (median, p90) = Latency(() => w.Step(), 50, 1000, minSeconds: quick ? 0.3 : 1.0);
                 Console.WriteLine($"[stream] config-a step B=1: median {median:F4} ms  p90 {p90:F4} ms");
                 (streamMs, streamP90) = (Number(median), Number(p90));
@@ -56,8 +60,8 @@ internal static class CompareMode
             {
                 var config = RecurrentConfig.Get(id);
                 using var w = new RecurrentWorkload(config);
-                double train = TimeIt(() => w.TrainStep(), minSeconds);
-                double infer = TimeIt(w.Infer, minSeconds);
+                double train = TimeIt(() => w.TrainStep(), minSeconds, quick);
+                double infer = TimeIt(w.Infer, minSeconds, quick);
                 Console.WriteLine($"[{id}] train {train * 1e3:F2} ms/step {config.Tokens / train:N0} tok/s   infer {infer * 1e3:F2} ms {config.Tokens / infer:N0} tok/s");
                 configEntries.Add($"    \"{id}\": {{ \"train_tok_s\": {Number(config.Tokens / train)}, \"infer_tok_s\": {Number(config.Tokens / infer)} }}");
             }
@@ -76,9 +80,10 @@ internal static class CompareMode
     }
 
     /// <summary>torch_rnn_bench.timeit: the median seconds of one call.</summary>
-    private static double TimeIt(Action call, double minSeconds)
+    private static double TimeIt(Action call, double minSeconds, bool quick)
     {
-        for (int i = 0; i < 3; i++) call();
+        if (quick) for (int i = 0; i < 3; i++) call();
+        else WarmUntilStable(call);
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         while ((times.Count < 10 || total.Elapsed.TotalSeconds < minSeconds) && times.Count < 200)
@@ -89,6 +94,33 @@ internal static class CompareMode
         }
         times.Sort();
         return times[times.Count / 2];
+    }
+
+    /// <summary>
+    /// Calls <paramref name="call"/> in windows of at least 0.25 s (and 3 calls) until two consecutive windows' median
+    /// call times agree within 5%, after at least 1 s; gives up after 20 s (the machine is too noisy to settle) and says so.
+    /// </summary>
+    private static void WarmUntilStable(Action call)
+    {
+        var total = Stopwatch.StartNew();
+        double previous = double.NaN;
+        var times = new List<double>();
+        while (total.Elapsed.TotalSeconds < 20)
+        {
+            times.Clear();
+            var window = Stopwatch.StartNew();
+            while (times.Count < 3 || window.Elapsed.TotalSeconds < 0.25)
+            {
+                long start = Stopwatch.GetTimestamp();
+                call();
+                times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+            times.Sort();
+            double median = times[times.Count / 2];
+            if (total.Elapsed.TotalSeconds >= 1 && Math.Abs(median - previous) <= 0.05 * previous) return;
+            previous = median;
+        }
+        Console.WriteLine($"warning: timing did not settle within 20 s of warm-up (last window median {previous * 1e3:F3} ms)");
     }
 
     /// <summary>Median and p90 in milliseconds of <paramref name="reps"/> (or more, for at least <paramref name="minSeconds"/>) calls.</summary>

@@ -3,7 +3,14 @@ using MLNet.Recurrent.Benchmarks;
 
 // `dotnet run -c Release --project benchmarks/MLNet.Recurrent.Benchmarks -- --filter '*Gemm*' --job short`
 // runs BenchmarkDotNet (GemmBenchmarks, RecurrentBenchmarks, LatencyBenchmarks); `-- --configs a,b,c,d,f,e,stream --json FILE`
-// runs the compare harness's console mode (CompareMode); `-- quick` runs a Stopwatch loop over the same shapes and prints GFLOP/s.
+// runs the compare harness's console mode (CompareMode); `-- peak` measures the FMA peak and our GEMM as a fraction of it
+// (PeakMode); `-- costcurves` measures tokens/s and memory against T, H and B (CostCurves); `-- quick` runs a Stopwatch loop over the same shapes and prints GFLOP/s.
+if (args is ["peak", ..])
+    return PeakMode.Run(args[1..]);
+if (args is ["costcurves", ..])
+    return CostCurves.Run(args[1..]);
+if (args is ["costplot", ..])
+    return CostPlot.Run(args[1..]);
 if (args.Contains("--json") || args.Contains("--configs"))
     return MLNet.Recurrent.Benchmarks.CompareMode.Run(args);
 if (args is ["quick", ..])

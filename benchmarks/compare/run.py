@@ -43,8 +43,28 @@ ISSUE_TORCH = {"a": (8900, 46700), "b": (7500, 30600), "c": (43400, 178000), "d"
 ISSUE_TORCH_E_MS = 4.4
 ISSUE_ONNX = {"a_infer_tok_s": 80700, "e_ms": 0.47, "stream_step_ms": 0.068}
 
+# Matmul FLOPs per token of one forward pass, as torch_rnn_bench.fwd_flops_per_token counts them (2*m*n*k, gate
+# arithmetic ignored); a training step counts three times that (forward, and the two products of backward).
+SHAPES = {
+    "a": dict(gates=4, vocab=65, embed=64, hidden=256, layers=2, lm=True),
+    "b": dict(gates=4, vocab=65, embed=64, hidden=512, layers=1, lm=True),
+    "c": dict(gates=4, vocab=10000, embed=128, hidden=128, layers=1, lm=False, classes=2, seq=200),
+    "d": dict(gates=3, vocab=65, embed=64, hidden=256, layers=2, lm=True),
+    "f": dict(gates=1, vocab=65, embed=64, hidden=256, layers=2, lm=True),
+}
+
+
+def forward_flops_per_token(cid):
+    c = SHAPES[cid]
+    f, inp = 0, c["embed"]
+    for _ in range(c["layers"]):
+        f += 2 * c["gates"] * c["hidden"] * (inp + c["hidden"])
+        inp = c["hidden"]
+    return f + (2 * c["hidden"] * c["vocab"] if c["lm"] else 2 * c["hidden"] * c["classes"] / c["seq"])
+
+
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-p.add_argument("--rounds", type=int, default=3, help="interleaved rounds; every cell is the median over rounds")
+p.add_argument("--rounds", type=int, default=5, help="interleaved rounds; every cell is the median over rounds")
 p.add_argument("--quick", action="store_true", help="short measurements (about 1 s each) to check the harness")
 p.add_argument("--threads", type=int, default=2, help="threads for every engine (torch, ours, ORT intra-op)")
 p.add_argument("--configs", default="a,b,c,d,f", help="throughput configs (subset of a,b,c,d,f); e and stream always run")
@@ -56,6 +76,9 @@ p.add_argument("--out", default="out/compare", help="work folder for ONNX files,
 p.add_argument("--results", default="benchmarks/compare/results.md", help="markdown table written here (relative to the repository)")
 p.add_argument("--max-load", type=float, default=0,
                help="before each engine run, wait (up to --timeout s) until the 1-minute load average is at most this (0: don't wait)")
+p.add_argument("--no-peak", action="store_true", help="skip the FMA peak and GEMM-fraction measurement (ours, before the rounds)")
+p.add_argument("--spread-flag", type=float, default=0.20,
+               help="mark a cell whose rounds spread (max - min) / median exceeds this fraction")
 p.add_argument("--note", default="", help="free text printed under the machine information (e.g. 'machine busy')")
 args = p.parse_args()
 for _cid in args.configs.split(","):
@@ -199,6 +222,26 @@ def prepare():
     return {e: engines[e] for e in wanted}  # round order as asked
 
 
+# ----- the machine's FMA peak and our GEMM as a fraction of it -----
+
+OURS_DLL = f"{OURS_PROJECT}/bin/Release/net10.0/MLNet.Recurrent.Benchmarks.dll"
+
+
+def measure_peak(engines):
+    """Runs our benchmarks' peak mode once (before the rounds); returns its JSON or a reason it did not run."""
+    if args.no_peak or not isinstance(engines.get("ours"), tuple) or args.ours_cmd:
+        return None
+    path = os.path.join(ROOT, args.out, "peak.json")
+    log(f"measuring the FMA peak and GEMM fractions: dotnet {OURS_DLL} peak --threads {args.threads}")
+    wait_for_quiet()
+    rc, out, err = sh(["dotnet", OURS_DLL, "peak", "--threads", str(args.threads), "--json", path], timeout=args.timeout)
+    log(out)
+    if rc != 0 or not os.path.exists(path):
+        return f"peak mode failed:\n{tail(out + err)}"
+    with open(path) as f:
+        return json.load(f)
+
+
 # ----- rounds -----
 
 def run_rounds(engines):
@@ -269,6 +312,20 @@ def summarize(rounds):
 
 # ----- the report -----
 
+def spread(values):
+    """(max - min) / median of a cell's rounds, or None."""
+    vals = [v for v in values if isinstance(v, (int, float))]
+    if len(vals) < 2:
+        return None
+    m = statistics.median(vals)
+    return (max(vals) - min(vals)) / m if m else None
+
+
+def flag(s, engine, key):
+    sp = spread(s.get(engine, {}).get(key + ".rounds", []))
+    return " !" if sp is not None and sp > args.spread_flag else ""
+
+
 def fmt(v, unit="tok"):
     if v is None:
         return "–"
@@ -281,7 +338,7 @@ def ratio(num, den):
     return f"{num / den:.2f}×" if num is not None and den is not None and den > 0 else "–"
 
 
-def report(info, engines, commands, failures, s, versions_rounds, n_rounds):
+def report(info, engines, commands, failures, s, versions_rounds, n_rounds, peak=None):
     versions = {e: (rs[0].get("version") if rs else None) for e, rs in versions_rounds.items()}
     get = lambda e, k: s.get(e, {}).get(k)
     L = []
@@ -311,15 +368,18 @@ def report(info, engines, commands, failures, s, versions_rounds, n_rounds):
     L.append("")
     L.append("## Throughput, tokens/s (higher is better)")
     L.append("")
-    L.append("Ratios are ours divided by the other engine: above 1× means ours is faster.")
+    L.append("Ratios are ours divided by the other engine: above 1× means ours is faster. A cell marked `!` moved by more "
+             f"than {args.spread_flag:.0%} of its median between rounds (max - min over median; every round is in the last table).")
     L.append("")
     L.append("| config | model | ours train | PyTorch train | ours/PyTorch train | ours infer | PyTorch infer | ours/PyTorch infer | ONNX RT infer | ours/ONNX RT infer |")
     L.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for cid in args.configs.split(","):
         ot, pt = get("ours", f"{cid}.train_tok_s"), get("torch", f"{cid}.train_tok_s")
         oi, pi, xi = get("ours", f"{cid}.infer_tok_s"), get("torch", f"{cid}.infer_tok_s"), get("onnx", f"{cid}.infer_tok_s")
-        L.append(f"| {cid} | {DESCRIBE.get(cid, '?')} | {fmt(ot)} | {fmt(pt)} | {ratio(ot, pt)} | {fmt(oi)} | {fmt(pi)} | "
-                 f"{ratio(oi, pi)} | {fmt(xi)} | {ratio(oi, xi)} |")
+        f = lambda e, m: flag(s, e, f"{cid}.{m}")
+        L.append(f"| {cid} | {DESCRIBE.get(cid, '?')} | {fmt(ot)}{f('ours', 'train_tok_s')} | {fmt(pt)}{f('torch', 'train_tok_s')} | "
+                 f"{ratio(ot, pt)} | {fmt(oi)}{f('ours', 'infer_tok_s')} | {fmt(pi)}{f('torch', 'infer_tok_s')} | "
+                 f"{ratio(oi, pi)} | {fmt(xi)}{f('onnx', 'infer_tok_s')} | {ratio(oi, xi)} |")
     L.append("")
     L.append("## Latency, ms (lower is better)")
     L.append("")
@@ -333,7 +393,9 @@ def report(info, engines, commands, failures, s, versions_rounds, n_rounds):
             ("stream — p90", "stream_step_p90_ms")]
     for label, k in rows:
         o, t, x = get("ours", k), get("torch", k), get("onnx", k)
-        L.append(f"| {label} | {fmt(o, 'ms')} | {fmt(t, 'ms')} | {ratio(t, o)} | {fmt(x, 'ms')} | {ratio(x, o)} |")
+        L.append(f"| {label} | {fmt(o, 'ms')}{flag(s, 'ours', k)} | {fmt(t, 'ms')}{flag(s, 'torch', k)} | {ratio(t, o)} | "
+                 f"{fmt(x, 'ms')}{flag(s, 'onnx', k)} | {ratio(x, o)} |")
+    L.extend(peak_section(peak, s))
     L.append("")
     L.append("## Orientation: numbers quoted in the performance issue (another machine of this kind)")
     L.append("")
@@ -373,6 +435,40 @@ def report(info, engines, commands, failures, s, versions_rounds, n_rounds):
     return "\n".join(L) + "\n"
 
 
+def peak_section(peak, s):
+    L = ["", "## FMA peak and fraction of it", ""]
+    if peak is None:
+        return L + ["Not measured (`--no-peak`, a custom `--ours-cmd`, or our engine did not run)."]
+    if isinstance(peak, str):
+        return L + [f"**Not measured**: {peak.splitlines()[0]}"]
+    L.append(f"`dotnet {OURS_DLL} peak --threads {args.threads}`, once before the rounds: twelve independent FMA chains per "
+             "thread (the best of 5 trials), and our GEMM (median of 9 trials [min-max]) as a fraction of the "
+             f"{peak['threads']}-thread peak. A multiply-add counts two FLOPs.")
+    L.append("")
+    L.append("| vector width | peak, 1 thread | peak, all threads | product | GEMM GFLOP/s | fraction of peak |")
+    L.append("|---|--:|--:|---|--:|--:|")
+    best = None
+    for width, w in sorted(peak["widths"].items()):
+        best = max(best or 0, w["peak_gflops"])
+        for i, g in enumerate(w["gemm"]):
+            head = f"| {width}-bit | {w['peak_1thread_gflops']:.1f} | {w['peak_gflops']:.1f} |" if i == 0 else "| | | |"
+            L.append(f"{head} {g['shape']} | {g['median_gflops']:.1f} [{g['min_gflops']:.1f}-{g['max_gflops']:.1f}] | {g['fraction_of_peak']:.0%} |")
+    if best:
+        L.append("")
+        L.append(f"Whole steps as a fraction of the widest peak ({best:.1f} GFLOP/s): matmul FLOPs per token as torch_rnn_bench "
+                 "counts them (forward; a training step counts three forwards), times tokens/s.")
+        L.append("")
+        L.append("| config | forward MFLOP/token | ours train | ours infer | PyTorch train | PyTorch infer | ONNX RT infer |")
+        L.append("|---|--:|--:|--:|--:|--:|--:|")
+        for cid in args.configs.split(","):
+            ff = forward_flops_per_token(cid)
+            cell = lambda e, m, k: (f"{s.get(e, {}).get(f'{cid}.{m}') * ff * k / 1e9 / best:.0%}"
+                                    if s.get(e, {}).get(f"{cid}.{m}") else "–")
+            L.append(f"| {cid} | {ff / 1e6:.2f} | {cell('ours', 'train_tok_s', 3)} | {cell('ours', 'infer_tok_s', 1)} | "
+                     f"{cell('torch', 'train_tok_s', 3)} | {cell('torch', 'infer_tok_s', 1)} | {cell('onnx', 'infer_tok_s', 1)} |")
+    return L
+
+
 def main():
     os.makedirs(os.path.join(ROOT, args.out), exist_ok=True)
     info = machine_info()
@@ -380,16 +476,17 @@ def main():
     for name, spec in engines.items():
         if isinstance(spec, str):
             log(f"SKIPPING {name}: {spec}")
+    peak = measure_peak(engines)
     rounds, commands, failures = run_rounds(engines)
     s = summarize(rounds)
-    md = report(info, engines, commands, failures, s, rounds, args.rounds)
+    md = report(info, engines, commands, failures, s, rounds, args.rounds, peak)
     print(md)
     results = os.path.join(ROOT, args.results)
     os.makedirs(os.path.dirname(results), exist_ok=True)
     with open(results, "w") as f:
         f.write(md)
     with open(os.path.join(ROOT, args.out, "results.json"), "w") as f:
-        json.dump(dict(machine=info, args=vars(args), commands=commands, failures=failures,
+        json.dump(dict(machine=info, args=vars(args), peak=peak, commands=commands, failures=failures,
                        skipped={k: v for k, v in engines.items() if isinstance(v, str)}, rounds=rounds, medians=s), f, indent=1)
     log(f"wrote {args.results} and {args.out}/results.json")
     return 0 if not failures else 1
