@@ -17,11 +17,11 @@ internal static class CostPlot
         double Train, double TrainMin, double TrainMax, double Infer, double InferMin, double InferMax,
         double Peak, double PeakMin, double PeakMax);
 
-    private static readonly (string Key, string Label, int[] Values)[] Sweeps =
+    private static readonly (string Key, string Label)[] Sweeps =
     [
-        ("steps", "T (steps), H 256, B 32", [16, 64, 256, 1024, 4096]),
-        ("hidden", "H (hidden units), T 64, B 32", [64, 128, 256, 512, 1024]),
-        ("batch", "B (sequences), T 64, H 256", [1, 4, 16, 64, 256]),
+        ("steps", "T (steps), H 256, B 32"),
+        ("hidden", "H (hidden units), T 64, B 32"),
+        ("batch", "B (sequences), T 64, H 256"),
     ];
 
     public static int Run(string[] args)
@@ -126,7 +126,8 @@ internal static class CostPlot
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows: 2, columns: 2);
         for (int s = 0; s < Sweeps.Length; s++)
         {
-            var (key, label, values) = Sweeps[s];
+            var (key, label) = Sweeps[s];
+            int[] values = Sweep(cells, engines[0], key).Select(c => Value(c, key)).ToArray();
             var plot = multiplot.GetPlot(s);
             foreach (string engine in engines)
             {
@@ -142,6 +143,7 @@ internal static class CostPlot
             plot.XLabel(label);
             plot.YLabel("thousand tokens/s");
             plot.ShowLegend();
+            plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
         }
         var memory = multiplot.GetPlot(3);
         foreach (string engine in engines)
@@ -152,15 +154,16 @@ internal static class CostPlot
             var chunked = cells.FirstOrDefault(c => c.Engine == engine && c.Chunk > 0);
             if (chunked is not null)
             {
-                var marker = memory.Add.Marker(Math.Log2(chunked.Steps), chunked.Peak / (1 << 20));
+                var marker = memory.Add.Marker(Math.Log2(chunked.Steps), chunked.Peak / (1 << 20), ScottPlot.MarkerShape.OpenDiamond, size: 14);
                 marker.LegendText = $"{Name(engine)} T {chunked.Steps} in chunks of {chunked.Chunk}";
             }
         }
-        int[] ts = Sweeps[0].Values;
+        int[] ts = Sweep(cells, engines[0], "steps").Select(c => c.Steps).ToArray();
         memory.Axes.Bottom.SetTicks(ts.Select(v => Math.Log2(v)).ToArray(), ts.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray());
         memory.XLabel("T (steps), H 256, B 32");
         memory.YLabel("peak memory above baseline, MiB");
         memory.ShowLegend();
+        memory.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
         multiplot.SavePng(path, 1400, 1000);
     }
 }

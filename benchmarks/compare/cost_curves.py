@@ -32,7 +32,12 @@ p.add_argument("--threads", type=int, default=2)
 p.add_argument("--engines", default="ours,torch")
 p.add_argument("--max-load", type=float, default=0, help="wait before each point until the 1-minute load average is at most this")
 p.add_argument("--out", default="out/cost_curves")
+p.add_argument("--quick", action="store_true",
+               help="check the harness: the three smallest values of each sweep, 0.3 s per measurement, 1 round; not for quoting")
 args = p.parse_args()
+if args.quick:
+    SWEEPS = {k: v[:3] for k, v in SWEEPS.items()}
+    args.rounds, args.seconds = 1, 0.3
 
 
 def points():
@@ -44,7 +49,8 @@ def points():
             if k not in seen:
                 seen.add(k)
                 out.append(pt)
-    out.append(dict(BASE, steps=4096, chunk=256))
+    longest = max(SWEEPS["steps"])
+    out.append(dict(BASE, steps=longest, chunk=longest // 16))
     return out
 
 
@@ -103,8 +109,10 @@ def main():
     path = os.path.join(ROOT, args.out, "points.json")
     with open(path, "w") as f:
         json.dump(dict(info=info, summary=summary, raw=raw), f, indent=1)
-    r = subprocess.run(["dotnet", DLL, "costplot", "--json", path, "--png", "benchmarks/compare/cost_curves.png",
-                        "--md", "benchmarks/compare/cost_curves.md"], cwd=ROOT)
+    # A quick run checks the harness; it writes beside its raw points, never over the committed table and plot.
+    where = args.out if args.quick else "benchmarks/compare"
+    r = subprocess.run(["dotnet", DLL, "costplot", "--json", path, "--png", f"{where}/cost_curves.png",
+                        "--md", f"{where}/cost_curves.md"], cwd=ROOT)
     return r.returncode
 
 
