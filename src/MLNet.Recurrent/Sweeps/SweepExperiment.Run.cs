@@ -144,7 +144,7 @@ public sealed partial class SweepExperiment<TOptions>
     private void SetBudget(TOptions options, long budget)
     {
         PropertyInfo property = SearchSpace.Property(_halving!.Value.Option);
-        OptionsAccess.Set(options, property, property.PropertyType == typeof(int) ? (int)budget : budget);
+        OptionsAccess.Set(options, property, property.PropertyType == typeof(int) ? (object)(int)budget : budget);
     }
 
     /// <summary>The first configuration: the base options' values, with fixed options at their value.</summary>
