@@ -161,7 +161,7 @@ public sealed partial class SweepExperiment<TOptions> where TOptions : class, ne
     /// <paramref name="minBudget"/>; among the trials finished at a rung, the top 1/<paramref name="reductionFactor"/> are
     /// trained again with <paramref name="reductionFactor"/> times the budget, up to <paramref name="maxBudget"/>. Most
     /// configurations thus cost a short fit and only the promising ones the full one. Each promotion fits from scratch.
-    /// The budget option is left out of the search space.
+    /// The budget option is removed from <see cref="SearchSpace"/>.
     /// </summary>
     /// <param name="budgetOption">The int or long option that sets the training length, e.g. "Epochs" or "Steps".</param>
     /// <param name="minBudget">The budget of rung 0, positive.</param>
@@ -178,6 +178,7 @@ public sealed partial class SweepExperiment<TOptions> where TOptions : class, ne
         if (type == typeof(int) && maxBudget > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(maxBudget), maxBudget, $"'maxBudget' was {maxBudget}; '{budgetOption}' is an int.");
         if (reductionFactor < 2) throw new ArgumentOutOfRangeException(nameof(reductionFactor), reductionFactor, $"'reductionFactor' was {reductionFactor}; it must be at least 2.");
         _halving = (budgetOption, minBudget, maxBudget, reductionFactor);
+        SearchSpace.Remove(budgetOption);
         return this;
     }
 
