@@ -56,6 +56,7 @@ public sealed partial class SweepExperiment<TOptions>
         var trials = new List<SweepTrial<TOptions>>();
         SweepTrial<TOptions>? best = null;
         ITransformer? bestModel = null;
+        int failuresInARow = 0;
         while (!linked.IsCancellationRequested && (_maxTrials is not { } max || trials.Count < max))
         {
             TrialProposal proposal = tuner.Propose();
@@ -75,6 +76,12 @@ public sealed partial class SweepExperiment<TOptions>
             tuner.Report(proposal, configurationId, score);
             log.Info(SweepTable.Line(trial, metric, isBest: ReferenceEquals(trial, best)));
             _progress?.Report(trial);
+            failuresInARow = trial.Status == SweepTrialStatus.Failed ? failuresInARow + 1 : 0;
+            if (failuresInARow == MaxConsecutiveFailures)
+            {
+                log.Warning($"Sweep stopped: the last {MaxConsecutiveFailures} trials failed; the last one with {trial.Error}");
+                break;
+            }
         }
         bool canceled = cancellationToken.IsCancellationRequested;
         log.Info(best is null

@@ -19,7 +19,9 @@ namespace MLNet.Recurrent.Sweeps;
 /// budget may only cut the list shorter).</para>
 /// <para>Trials run one at a time, never side by side: each fit uses the cores through its options' <c>Threads</c> (null,
 /// the default, lets the engine's matrix products use every core), so the machine is never oversubscribed.</para>
-/// <para>A trial that throws is recorded as <see cref="SweepTrialStatus.Failed"/> with its message and the sweep goes on.
+/// <para>A trial that throws is recorded as <see cref="SweepTrialStatus.Failed"/> with its message and the sweep goes on,
+/// unless <see cref="MaxConsecutiveFailures"/> trials in a row failed: that is a broken pipeline, not an unlucky draw, and the
+/// sweep stops (with a warning in the log) rather than fill its time budget with failures.
 /// Canceling the token given to <see cref="RunAsync"/>, or reaching the time budget, stops the trial in flight (recorded as
 /// <see cref="SweepTrialStatus.Canceled"/>, not scored) and returns the best trial finished so far.</para>
 /// </remarks>
@@ -39,6 +41,10 @@ public sealed partial class SweepExperiment<TOptions> where TOptions : class, ne
     private int _seed;
     private (string Option, long Min, long Max, int Eta)? _halving;
     private IProgress<SweepTrial<TOptions>>? _progress;
+    private bool _metricFromObjective;
+
+    /// <summary>The sweep stops after this many failed trials in a row.</summary>
+    public const int MaxConsecutiveFailures = 20;
 
     /// <summary>Creates an experiment in <paramref name="mlContext"/>.</summary>
     /// <param name="mlContext">The context the pipelines are fitted in; it also receives the sweep's log lines.</param>
@@ -61,6 +67,7 @@ public sealed partial class SweepExperiment<TOptions> where TOptions : class, ne
     {
         ArgumentNullException.ThrowIfNull(pipelineFactory);
         (_pipeline, _objective) = (pipelineFactory, null);
+        if (_metricFromObjective) (_metric, _metricFromObjective) = (null, false);
         return this;
     }
 
@@ -78,7 +85,7 @@ public sealed partial class SweepExperiment<TOptions> where TOptions : class, ne
         ArgumentNullException.ThrowIfNull(objective);
         _metric = SweepMetric.Custom(metricName, direction, static (_, _) =>
             throw new InvalidOperationException("A sweep run with SetObjective computes its figure in the objective."));
-        (_objective, _pipeline) = (objective, null);
+        (_objective, _pipeline, _metricFromObjective) = (objective, null, true);
         return this;
     }
 
@@ -115,7 +122,7 @@ public sealed partial class SweepExperiment<TOptions> where TOptions : class, ne
     public SweepExperiment<TOptions> SetMetric(SweepMetric metric)
     {
         ArgumentNullException.ThrowIfNull(metric);
-        _metric = metric;
+        (_metric, _metricFromObjective) = (metric, false);
         return this;
     }
 

@@ -96,6 +96,17 @@ public sealed class SweepExperimentTests
     }
 
     [Fact]
+    public async Task A_sweep_whose_trials_all_fail_stops_after_twenty_in_a_row()
+    {
+        SweepResult<ToyOptions> result = await Toy(seed: 2, trials: 100, (o, _) => throw new ArgumentException("column 'Tokens' not found")).RunAsync();
+
+        Assert.Equal(SweepExperiment<ToyOptions>.MaxConsecutiveFailures, result.Trials.Count);
+        Assert.All(result.Trials, t => Assert.Equal("ArgumentException: column 'Tokens' not found", t.Error));
+        Assert.Null(result.BestTrial);
+        Assert.Null(result.BestOptions);
+    }
+
+    [Fact]
     public async Task Canceling_stops_the_trial_in_flight_and_returns_the_best_trial_finished_before()
     {
         using var cancel = new CancellationTokenSource();
