@@ -13,6 +13,8 @@ namespace MLNet.Recurrent;
 /// weights so far (its training summary says it was canceled): no trained work is lost.
 /// <c>MLContext.CancelExecution()</c> instead aborts the whole pipeline's <c>Fit</c> with an <see cref="OperationCanceledException"/>, as it does for ML.NET's own trainers.</item>
 /// </list>
+/// The options worth searching carry <c>Microsoft.ML.SearchSpace</c> attributes (<c>Range</c>, <c>Choice</c>,
+/// <c>BooleanChoice</c>), read by <see cref="Sweeps.SweepExperiment{TOptions}"/> (and by AutoML's <c>SearchSpace&lt;T&gt;</c>).
 /// </summary>
 public abstract class RecurrentTrainerOptions
 {

@@ -1,3 +1,5 @@
+using Microsoft.ML.SearchSpace;
+
 namespace MLNet.Recurrent.EchoState;
 
 public sealed partial class EchoStateForecaster
@@ -72,45 +74,56 @@ public sealed partial class EchoStateForecaster
         public int Horizon { get; set; } = Defaults.Horizon;
 
         /// <summary>N: reservoir units; positive.</summary>
+        [Range(50, 2000, Defaults.ReservoirSize, logBase: true)]
         public int ReservoirSize { get; set; } = Defaults.ReservoirSize;
 
         /// <summary>The spectral radius the recurrent weights are rescaled to; finite, positive.</summary>
+        [Range(0.1, 1.5, Defaults.SpectralRadius)]
         public double SpectralRadius { get; set; } = Defaults.SpectralRadius;
 
         /// <summary>a, the leak rate, in (0, 1].</summary>
+        [Range(0.05, 1.0, Defaults.LeakRate, logBase: true)]
         public double LeakRate { get; set; } = Defaults.LeakRate;
 
         /// <summary>The ridge penalty of the readout; finite, zero or positive.</summary>
+        [Range(1e-9, 1.0, Defaults.Ridge, logBase: true)]
         public double Ridge { get; set; } = Defaults.Ridge;
 
         /// <summary>Steps at the start of the training series whose states are discarded; zero or positive, below the row count - 1.</summary>
         public int Washout { get; set; } = Defaults.Washout;
 
         /// <summary>The probability a recurrent weight is nonzero, in (0, 1].</summary>
+        [Range(0.01, 1.0, Defaults.Connectivity, logBase: true)]
         public double Connectivity { get; set; } = Defaults.Connectivity;
 
         /// <summary>The probability an input weight or bias is nonzero, in (0, 1].</summary>
+        [Range(0.01, 1.0, Defaults.InputConnectivity, logBase: true)]
         public double InputConnectivity { get; set; } = Defaults.InputConnectivity;
 
         /// <summary>The magnitude of the nonzero input weights.</summary>
+        [Range(0.1, 5.0, Defaults.InputScaling, logBase: true)]
         public double InputScaling { get; set; } = Defaults.InputScaling;
 
         /// <summary>The magnitude of the nonzero biases.</summary>
+        [Range(0.0, 2.0, Defaults.BiasScaling)]
         public double BiasScaling { get; set; } = Defaults.BiasScaling;
 
         /// <summary>The magnitude of the output-feedback weights; 0 for none.</summary>
         public double FeedbackScaling { get; set; }
 
         /// <summary>Whether the readout also sees the current values: <c>y = W_out [1; u; x]</c> rather than <c>W_out [1; x]</c>.</summary>
+        [BooleanChoice(Defaults.ReadoutIncludesInput)]
         public bool ReadoutIncludesInput { get; set; } = Defaults.ReadoutIncludesInput;
 
         /// <summary>
         /// Whether the network models the step-to-step changes (forecasts are the last value plus predicted changes):
         /// better for slowly drifting readings whose level leaves the range seen at fit.
         /// </summary>
+        [BooleanChoice(Defaults.Differencing)]
         public bool Differencing { get; set; } = Defaults.Differencing;
 
         /// <summary>Whether each series is standardized (mean and standard deviation learned at fit) before the reservoir reads it.</summary>
+        [BooleanChoice(Defaults.Standardize)]
         public bool Standardize { get; set; } = Defaults.Standardize;
 
     }

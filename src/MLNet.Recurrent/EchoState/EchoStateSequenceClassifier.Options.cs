@@ -1,3 +1,4 @@
+using Microsoft.ML.SearchSpace;
 using MLNet.Recurrent.Core.Reservoir;
 
 namespace MLNet.Recurrent.EchoState;
@@ -57,30 +58,38 @@ public sealed partial class EchoStateSequenceClassifier
         public int FrameSize { get; set; } = Defaults.FrameSize;
 
         /// <summary>N: reservoir units.</summary>
+        [Range(50, 2000, Defaults.ReservoirSize, logBase: true)]
         public int ReservoirSize { get; set; } = Defaults.ReservoirSize;
 
         /// <summary>The spectral radius of the recurrent weights.</summary>
+        [Range(0.1, 1.5, Defaults.SpectralRadius)]
         public double SpectralRadius { get; set; } = Defaults.SpectralRadius;
 
         /// <summary>a: the leak rate, in (0, 1].</summary>
+        [Range(0.05, 1.0, Defaults.LeakRate, logBase: true)]
         public double LeakRate { get; set; } = Defaults.LeakRate;
 
         /// <summary>The readout's ridge (or L2) penalty.</summary>
+        [Range(1e-6, 10.0, Defaults.Ridge, logBase: true)]
         public double Ridge { get; set; } = Defaults.Ridge;
 
         /// <summary>Mean or last state.</summary>
+        [Choice(new object[] { ReservoirPooling.Mean, ReservoirPooling.Last }, Defaults.Pooling)]
         public ReservoirPooling Pooling { get; set; } = Defaults.Pooling;
 
         /// <summary>Ridge or logistic readout.</summary>
+        [Choice(new object[] { ReservoirReadout.Ridge, ReservoirReadout.Logistic }, Defaults.Readout)]
         public ReservoirReadout Readout { get; set; } = Defaults.Readout;
 
         /// <summary>Steps mean pooling skips when a sequence is longer.</summary>
         public int Washout { get; set; } = Defaults.Washout;
 
         /// <summary>The magnitude of the input weights.</summary>
+        [Range(0.1, 5.0, Defaults.InputScaling, logBase: true)]
         public double InputScaling { get; set; } = Defaults.InputScaling;
 
         /// <summary>The probability an input weight is nonzero, in (0, 1].</summary>
+        [Range(0.05, 1.0, Defaults.InputConnectivity, logBase: true)]
         public double InputConnectivity { get; set; } = Defaults.InputConnectivity;
 
     }

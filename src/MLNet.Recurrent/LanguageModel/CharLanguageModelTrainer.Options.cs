@@ -1,3 +1,4 @@
+using Microsoft.ML.SearchSpace;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Core.Models;
@@ -83,18 +84,23 @@ public sealed partial class CharLanguageModelTrainer
         public string Separator { get; set; } = Defaults.Separator;
 
         /// <summary>The recurrent cell: <see cref="CellType.Lstm"/>, <see cref="CellType.Gru"/>, <see cref="CellType.RnnTanh"/> or <see cref="CellType.RnnRelu"/>.</summary>
+        [Choice(new object[] { CellType.Lstm, CellType.Gru }, Defaults.Cell)]
         public CellType Cell { get; set; } = Defaults.Cell;
 
         /// <summary>H, hidden units per layer.</summary>
+        [Range(64, 1024, Defaults.HiddenSize, logBase: true)]
         public int HiddenSize { get; set; } = Defaults.HiddenSize;
 
         /// <summary>Stacked recurrent layers.</summary>
+        [Range(1, 3, Defaults.Layers)]
         public int Layers { get; set; } = Defaults.Layers;
 
         /// <summary>E, the size of the learned character embeddings.</summary>
+        [Range(16, 256, Defaults.EmbeddingSize, logBase: true)]
         public int EmbeddingSize { get; set; } = Defaults.EmbeddingSize;
 
         /// <summary>Dropout between stacked layers and before the output layer during training, in [0, 1).</summary>
+        [Range(0f, 0.5f, Defaults.Dropout)]
         public float Dropout { get; set; } = Defaults.Dropout;
 
         /// <summary>
@@ -110,18 +116,22 @@ public sealed partial class CharLanguageModelTrainer
         public TimeSpan? MaxDuration { get; set; }
 
         /// <summary>B: the stream is cut into this many parallel tracks, read side by side.</summary>
+        [Choice(new object[] { 16, 32, 64, 128 }, Defaults.BatchSize)]
         public int BatchSize { get; set; } = Defaults.BatchSize;
 
         /// <summary>Characters per truncated-BPTT chunk: the state is carried across chunks, its gradient is not.</summary>
+        [Choice(new object[] { 32, 64, 128, 256 }, Defaults.SequenceLength)]
         public int SequenceLength { get; set; } = Defaults.SequenceLength;
 
         /// <summary>The optimizer.</summary>
         public OptimizerKind Optimizer { get; set; } = Defaults.Optimizer;
 
         /// <summary>The learning rate.</summary>
+        [Range(3e-4, 1e-2, Defaults.LearningRate, logBase: true)]
         public double LearningRate { get; set; } = Defaults.LearningRate;
 
         /// <summary>Clips the gradients to this global L2 norm; 0 turns clipping off.</summary>
+        [Range(0.5, 20.0, Defaults.ClipNorm, logBase: true)]
         public double ClipNorm { get; set; } = Defaults.ClipNorm;
 
         /// <summary>The last fraction of the joined text, held out for validation (and never trained on), in [0, 1).</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.SearchSpace;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Training;
 
@@ -94,21 +95,27 @@ public sealed partial class LstmSequenceClassifier
         public int FrameSize { get; set; } = Defaults.FrameSize;
 
         /// <summary>The recurrent cell: <see cref="CellType.Lstm"/>, <see cref="CellType.Gru"/>, <see cref="CellType.RnnTanh"/> or <see cref="CellType.RnnRelu"/>.</summary>
+        [Choice(new object[] { CellType.Lstm, CellType.Gru }, Defaults.Cell)]
         public CellType Cell { get; set; } = Defaults.Cell;
 
         /// <summary>H, hidden units of each direction of each layer.</summary>
+        [Range(16, 256, Defaults.HiddenSize, logBase: true)]
         public int HiddenSize { get; set; } = Defaults.HiddenSize;
 
         /// <summary>Stacked recurrent layers.</summary>
+        [Range(1, 3, Defaults.Layers)]
         public int Layers { get; set; } = Defaults.Layers;
 
         /// <summary>Whether each layer also reads the sequence backwards (the two directions' outputs are concatenated).</summary>
+        [BooleanChoice(Defaults.Bidirectional)]
         public bool Bidirectional { get; set; } = Defaults.Bidirectional;
 
         /// <summary>E, the size of the learned token embeddings (token features only).</summary>
+        [Range(16, 256, Defaults.EmbeddingSize, logBase: true)]
         public int EmbeddingSize { get; set; } = Defaults.EmbeddingSize;
 
         /// <summary>Dropout between stacked layers and before the output layer during training, in [0, 1).</summary>
+        [Range(0f, 0.6f, Defaults.Dropout)]
         public float Dropout { get; set; } = Defaults.Dropout;
 
         /// <summary>
@@ -116,21 +123,26 @@ public sealed partial class LstmSequenceClassifier
         /// step; for a bidirectional layer, the backward direction's state at step 0), <see cref="SequencePoolingMode.Mean"/>
         /// or <see cref="SequencePoolingMode.Max"/> (per feature, over the valid steps).
         /// </summary>
+        [Choice(new object[] { SequencePoolingMode.Last, SequencePoolingMode.Mean, SequencePoolingMode.Max }, Defaults.Pooling)]
         public SequencePoolingMode Pooling { get; set; } = Defaults.Pooling;
 
         /// <summary>The most passes over the training rows.</summary>
+        [Range(2, 40, Defaults.Epochs, logBase: true)]
         public int Epochs { get; set; } = Defaults.Epochs;
 
         /// <summary>Rows per mini-batch (rows of similar length are batched together).</summary>
+        [Choice(new object[] { 16, 32, 64, 128 }, Defaults.BatchSize)]
         public int BatchSize { get; set; } = Defaults.BatchSize;
 
         /// <summary>The optimizer.</summary>
         public OptimizerKind Optimizer { get; set; } = Defaults.Optimizer;
 
         /// <summary>The learning rate.</summary>
+        [Range(1e-4, 1e-2, Defaults.LearningRate, logBase: true)]
         public double LearningRate { get; set; } = Defaults.LearningRate;
 
         /// <summary>Clips the gradients to this global L2 norm; 0 turns clipping off.</summary>
+        [Range(0.5, 20.0, Defaults.ClipNorm, logBase: true)]
         public double ClipNorm { get; set; } = Defaults.ClipNorm;
 
         /// <summary>
@@ -150,6 +162,7 @@ public sealed partial class LstmSequenceClassifier
         /// share the unknown embedding with the missing key and with keys never seen, which is how that embedding
         /// learns what an unfamiliar word at prediction time should mean. 1 gives every key seen its own embedding.
         /// </summary>
+        [Range(1, 3, Defaults.MinTokenCount)]
         public int MinTokenCount { get; set; } = Defaults.MinTokenCount;
 
         /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SearchSpace;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Text;
@@ -56,36 +57,45 @@ public sealed class ConditionedTextGenerator : RecurrentEstimatorBase<Conditione
         public TokenizerMode Tokenizer { get; set; } = TokenizerMode.Word;
 
         /// <summary>Tokens seen fewer times in training become the unknown token.</summary>
+        [Range(1, 3, 2)]
         public int MinTokenCount { get; set; } = 2;
 
         /// <summary>The most tokens generated (and targets longer than this are cut at training).</summary>
         public int MaxLength { get; set; } = 40;
 
         /// <summary>E.</summary>
+        [Range(16, 256, 64, logBase: true)]
         public int EmbeddingSize { get; set; } = 64;
 
         /// <summary>H.</summary>
+        [Range(32, 512, 128, logBase: true)]
         public int HiddenSize { get; set; } = 128;
 
         /// <summary>LSTM or GRU.</summary>
+        [Choice(new object[] { CellType.Lstm, CellType.Gru }, CellType.Lstm)]
         public CellType Cell { get; set; } = CellType.Lstm;
 
         /// <summary>Dropout.</summary>
+        [Range(0f, 0.5f, 0f)]
         public float Dropout { get; set; }
 
         /// <summary>Label smoothing eps.</summary>
+        [Range(0f, 0.2f, 0f)]
         public float LabelSmoothing { get; set; }
 
         /// <summary>Scheduled sampling.</summary>
         public TeacherForcingSchedule TeacherForcing { get; set; } = TeacherForcingSchedule.Always;
 
         /// <summary>Passes over the examples.</summary>
+        [Range(2, 40, 10, logBase: true)]
         public int Epochs { get; set; } = 10;
 
         /// <summary>Examples per batch.</summary>
+        [Choice(new object[] { 16, 32, 64, 128 }, 32)]
         public int BatchSize { get; set; } = 32;
 
         /// <summary>Adam's learning rate.</summary>
+        [Range(1e-4, 1e-2, 2e-3, logBase: true)]
         public double LearningRate { get; set; } = 2e-3;
 
         /// <summary>Held-out fraction for the validation loss after each epoch.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.SearchSpace;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Text;
@@ -68,6 +69,7 @@ public sealed partial class Seq2SeqTranslator
         public bool Lowercase { get; set; } = true;
 
         /// <summary>Tokens seen fewer times in training become the unknown token.</summary>
+        [Range(1, 3, Defaults.MinTokenCount)]
         public int MinTokenCount { get; set; } = Defaults.MinTokenCount;
 
         /// <summary>Longest source in tokens; longer sources are cut and counted in the log.</summary>
@@ -77,42 +79,54 @@ public sealed partial class Seq2SeqTranslator
         public int MaxTargetLength { get; set; } = Defaults.MaxTargetLength;
 
         /// <summary>E: the embedding size.</summary>
+        [Range(32, 512, Defaults.EmbeddingSize, logBase: true)]
         public int EmbeddingSize { get; set; } = Defaults.EmbeddingSize;
 
         /// <summary>H: the encoder's size per direction and the decoder's.</summary>
+        [Range(64, 1024, Defaults.HiddenSize, logBase: true)]
         public int HiddenSize { get; set; } = Defaults.HiddenSize;
 
         /// <summary>Stacked bidirectional encoder layers.</summary>
+        [Range(1, 3, 1)]
         public int EncoderLayers { get; set; } = 1;
 
         /// <summary>LSTM or GRU.</summary>
+        [Choice(new object[] { CellType.Lstm, CellType.Gru }, CellType.Lstm)]
         public CellType Cell { get; set; } = CellType.Lstm;
 
         /// <summary>Additive (Bahdanau) or general (Luong) attention.</summary>
+        [Choice(new object[] { AttentionStyle.Additive, AttentionStyle.General }, AttentionStyle.Additive)]
         public AttentionStyle Attention { get; set; } = AttentionStyle.Additive;
 
         /// <summary>Whether the decoder reads its previous context (input feeding).</summary>
+        [BooleanChoice(true)]
         public bool InputFeeding { get; set; } = true;
 
         /// <summary>Dropout on embeddings, between encoder layers and before the output layer.</summary>
+        [Range(0f, 0.5f, 0f)]
         public float Dropout { get; set; }
 
         /// <summary>Label smoothing eps.</summary>
+        [Range(0f, 0.2f, 0f)]
         public float LabelSmoothing { get; set; }
 
         /// <summary>Scheduled sampling: the probability of feeding the true token by training step (teacher forcing by default).</summary>
         public TeacherForcingSchedule TeacherForcing { get; set; } = TeacherForcingSchedule.Always;
 
         /// <summary>Passes over the training pairs.</summary>
+        [Range(3, 60, Defaults.Epochs, logBase: true)]
         public int Epochs { get; set; } = Defaults.Epochs;
 
         /// <summary>Pairs per batch.</summary>
+        [Choice(new object[] { 16, 32, 64, 128 }, Defaults.BatchSize)]
         public int BatchSize { get; set; } = Defaults.BatchSize;
 
         /// <summary>Adam's learning rate.</summary>
+        [Range(1e-4, 1e-2, Defaults.LearningRate, logBase: true)]
         public double LearningRate { get; set; } = Defaults.LearningRate;
 
         /// <summary>Global gradient-norm clip.</summary>
+        [Range(0.5, 20.0, 5.0, logBase: true)]
         public double ClipNorm { get; set; } = 5;
 
         /// <summary>Fraction of the pairs held out for validation loss after each epoch (0: none).</summary>
