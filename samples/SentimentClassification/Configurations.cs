@@ -34,11 +34,12 @@ public static class Configurations
         Patience = 3,
         MaxSequenceLength = 60,
         MinTokenCount = 1, // on 2,400 sentences, every word seen earns its own embedding
+        Seed = 1, // every configuration starts from the same weights and batches, whatever ran before it
     };
 
     /// <summary>A copy of <paramref name="o"/> with the levers set.</summary>
     public static LstmSequenceClassifier.Options With(LstmSequenceClassifier.Options o, bool side = false, float tokenDropout = 0, float embeddingDropout = 0,
-        double adamW = 0, bool temperature = false, float? dropout = null, double? learningRate = null, int? patience = null)
+        double adamW = 0, bool temperature = false, float? dropout = null, double? learningRate = null, int? patience = null, int? seed = null)
     {
         return new LstmSequenceClassifier.Options
         {
@@ -57,6 +58,7 @@ public static class Configurations
             Patience = patience ?? o.Patience,
             MaxSequenceLength = o.MaxSequenceLength,
             MinTokenCount = o.MinTokenCount,
+            Seed = seed ?? o.Seed,
             SideColumnName = side ? "NGrams" : null,
             TokenDropout = tokenDropout,
             EmbeddingDropout = embeddingDropout,
@@ -112,6 +114,10 @@ public static class Configurations
             ("+ side (counts), token 0.1, embedding 0.25, AdamW 1, temperature", With(p, side: true, tokenDropout: 0.1f, embeddingDropout: 0.25f, adamW: 1, temperature: true), Counts),
             ("+ side (counts), token 0.1, embedding 0.25, AdamW 2, temperature", With(p, side: true, tokenDropout: 0.1f, embeddingDropout: 0.25f, adamW: 2, temperature: true), Counts),
             ("recipe", Recipe(), RecipeNorm),
+            ("recipe, seed 2", With(Recipe(), side: true, tokenDropout: 0.1f, embeddingDropout: 0.25f, adamW: 1, temperature: true, seed: 2), RecipeNorm),
+            ("recipe, seed 3", With(Recipe(), side: true, tokenDropout: 0.1f, embeddingDropout: 0.25f, adamW: 1, temperature: true, seed: 3), RecipeNorm),
+            ("previous recipe, seed 2", With(p, seed: 2), L2),
+            ("previous recipe, seed 3", With(p, seed: 3), L2),
         ];
         Console.WriteLine($"{"configuration",-76} accuracy  macro-F1  log-loss  ECE     train s");
         Console.WriteLine($"{"FeaturizeText + SdcaMaximumEntropy (baseline)",-76} {baseline.Accuracy,8:P1}  {baseline.MacroF1,8:F4}  {baseline.LogLoss,8:F4}  {baseline.Ece,6:F4}");
