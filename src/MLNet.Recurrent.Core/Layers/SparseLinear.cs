@@ -51,11 +51,14 @@ public sealed class SparseLinear
             TensorPrimitives.MultiplyAdd(w.Slice(indices[j] * k, k), values[j], output, output);
     }
 
-    /// <summary>Accumulates <c>dW[indices[j], :] += values[j] * outputGradient</c> for every non-zero entry, in order.</summary>
+    /// <summary>
+    /// Accumulates <c>dW[indices[j], :] += values[j] * outputGradient</c> for every non-zero entry, in order (the input
+    /// is data: it gets no gradient).
+    /// </summary>
+    /// <param name="outputGradient">[Out] dLoss/dOutput of the row.</param>
     /// <param name="indices">The row's non-zero slots given to <see cref="Forward"/>.</param>
     /// <param name="values">Their values.</param>
-    /// <param name="outputGradient">[Out] dLoss/dOutput of the row.</param>
-    public void Backward(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<float> outputGradient)
+    public void Backward(ReadOnlySpan<float> outputGradient, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
         Check(indices, values, outputGradient.Length, nameof(outputGradient));
         Span<float> dw = Weight.Gradient;

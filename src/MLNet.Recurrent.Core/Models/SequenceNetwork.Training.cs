@@ -81,7 +81,7 @@ public sealed partial class SequenceNetwork
             int k = Options.OutputSize;
             ReadOnlySpan<float> dz = _dLogits.Span;
             for (int b = 0; b < batch.BatchSize; b++)
-                _side.Backward(batch.SideIndicesOf(b), batch.SideValuesOf(b), dz.Slice(b * k, k));
+                _side.Backward(dz.Slice(b * k, k), batch.SideIndicesOf(b), batch.SideValuesOf(b));
         }
         Tensor dFeatures = _pooling is null ? _dRnnOutput : _dPooled;
         _outputDropout.Backward(dFeatures, _dHeadInput);
@@ -91,7 +91,7 @@ public sealed partial class SequenceNetwork
         if (_embedding is not null)
         {
             _dEmbedded.Resize(batch.Steps * batch.BatchSize, Options.EmbeddingSize);
-            _embeddingDropout.Backward(_dEmbedded.Span, _dEmbedded.Span);
+            if (Options.EmbeddingDropout > 0f) _embeddingDropout.Backward(_dEmbedded.Span, _dEmbedded.Span);
             _embedding.Backward(_dEmbedded, EmbeddedIds(batch));
         }
     }
@@ -122,7 +122,7 @@ public sealed partial class SequenceNetwork
         {
             _embedding.Forward(DropTokens(batch, training), _embedded);
             _embedded.Resize(steps, b, Options.EmbeddingSize);
-            _embeddingDropout.Forward(_embedded.Span, _embedded.Span, training);
+            if (Options.EmbeddingDropout > 0f) _embeddingDropout.Forward(_embedded.Span, _embedded.Span, training);
             x = _charRnn is null ? _embedded : WithCharacterFeatures(batch, _embedded, training);
         }
         else x = batch.Frames;
