@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace MLNet.Recurrent.SentimentClassification;
@@ -58,15 +59,21 @@ public sealed class SentimentPrediction
 /// <param name="Accuracy">Micro accuracy.</param>
 /// <param name="MacroF1">The mean over classes of 2PR / (P + R).</param>
 /// <param name="LogLoss">Mean negative natural log of the true class's probability.</param>
-public sealed record Scores(double Accuracy, double MacroF1, double LogLoss)
+/// <param name="Ece">Expected calibration error over 10 equal-width bins of the top probability.</param>
+public sealed record Scores(double Accuracy, double MacroF1, double LogLoss, double Ece)
 {
-    /// <summary>Reads the figures from ML.NET's multiclass metrics.</summary>
-    public static Scores Of(MulticlassClassificationMetrics m)
+    /// <summary>Evaluates a scored view (columns Label, a key, and Score, the class probabilities in key order).</summary>
+    public static Scores Of(MLContext ml, IDataView scored)
     {
+        MulticlassClassificationMetrics m = ml.MulticlassClassification.Evaluate(scored);
         var precision = m.ConfusionMatrix.PerClassPrecision;
         var recall = m.ConfusionMatrix.PerClassRecall;
         double f1 = Enumerable.Range(0, precision.Count)
             .Average(c => precision[c] + recall[c] > 0 ? 2 * precision[c] * recall[c] / (precision[c] + recall[c]) : 0);
-        return new Scores(m.MicroAccuracy, f1, m.LogLoss);
+        float[][] scores = scored.GetColumn<float[]>("Score").ToArray();
+        int[] labels = scored.GetColumn<uint>("Label").Select(k => (int)k - 1).ToArray();
+        int classes = scores[0].Length;
+        double ece = MLNet.Recurrent.Core.Evaluation.Calibration.ExpectedCalibrationError(scores.SelectMany(r => r).ToArray(), labels, classes, bins: 10);
+        return new Scores(m.MicroAccuracy, f1, m.LogLoss, ece);
     }
 }

@@ -60,6 +60,31 @@ public sealed class TransformerOnnxExportTests
     }
 
     [Fact]
+    public void a_classifier_with_a_side_input_or_a_temperature_is_refused_naming_what_the_export_would_lose()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView train = ml.Data.LoadFromEnumerable(Sentences(60, seed: 13));
+        LstmSequenceClassifier.Options Options(string? side, bool temperature) => new()
+        {
+            FeatureColumnName = "Tokens", EmbeddingSize = 4, HiddenSize = 4, Epochs = 1, BatchSize = 16, ValidationFraction = 0.2,
+            MinTokenCount = 1, Seed = 3, SideColumnName = side, TemperatureScaling = temperature,
+        };
+        SequenceClassificationTransformer Fit(string? side, bool temperature) => ml.Transforms.Text.FeaturizeText("NGrams", "Text")
+            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Text"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Tokens"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+            .Append(ml.Transforms.Recurrent.LstmSequenceClassifier(Options(side, temperature)))
+            .Fit(train).OfType<SequenceClassificationTransformer>().Single();
+
+        var side = Assert.Throws<ArgumentException>(() => Export(Fit("NGrams", temperature: false)));
+        Assert.Contains("'NGrams'", side.Message);
+        Assert.Contains("side input", side.Message);
+        var scaled = Fit(null, temperature: true);
+        var temperature = Assert.Throws<ArgumentException>(() => Export(scaled));
+        Assert.Contains(scaled.Temperature.ToString(System.Globalization.CultureInfo.InvariantCulture), temperature.Message);
+    }
+
+    [Fact]
     public void an_exported_binary_frame_classifier_gives_ml_nets_log_odds_probability_and_label()
     {
         var ml = new MLContext(seed: 1);

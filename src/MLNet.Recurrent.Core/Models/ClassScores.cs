@@ -28,4 +28,20 @@ public static class ClassScores
         if (logits.Length != 2) ThrowHelper.Argument(nameof(logits), $"length {logits.Length}", "log-odds need exactly 2 classes");
         return logits[1] - logits[0];
     }
+
+    /// <summary>
+    /// Temperature scaling of one row: divides the logits by <paramref name="temperature"/> in place and writes their
+    /// softmax, <c>softmax(z / T)</c>. T = 1 leaves the logits as they are and writes the plain softmax; the predicted
+    /// class never changes.
+    /// </summary>
+    /// <param name="logits">[K] one row of <see cref="SequenceNetwork.Logits"/>; overwritten with <c>z / T</c>.</param>
+    /// <param name="temperature">T, positive and finite (for example from <c>Calibration.FitTemperature</c>).</param>
+    /// <param name="probabilities">[K] written with the calibrated probabilities.</param>
+    public static void ApplyTemperature(Span<float> logits, float temperature, Span<float> probabilities)
+    {
+        if (!(temperature > 0) || float.IsInfinity(temperature)) ThrowHelper.OutOfRange(nameof(temperature), temperature, "it must be a positive finite number");
+        if (probabilities.Length != logits.Length) ThrowHelper.Argument(nameof(probabilities), $"length {probabilities.Length}", $"it must have the logits' length {logits.Length}");
+        if (temperature != 1f) TensorPrimitives.Divide(logits, temperature, logits);
+        TensorPrimitives.SoftMax(logits, probabilities);
+    }
 }

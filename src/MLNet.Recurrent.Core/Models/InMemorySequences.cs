@@ -11,6 +11,8 @@ public sealed class InMemorySequences : ISequenceSource
     private readonly int[]? _labels;
     private readonly int[][]? _stepLabels;
     private int[][][]? _characters;
+    private int[][]? _sideIndices;
+    private float[][]? _sideValues;
 
     private InMemorySequences(int[][]? tokens, float[][]? frames, int frameSize, int[]? labels, int[][]? stepLabels)
     {
@@ -51,6 +53,26 @@ public sealed class InMemorySequences : ISequenceSource
         return data;
     }
 
+    /// <summary>
+    /// Gives every sequence a sparse side-feature row (for a network with a side input): sequence i's non-zero slots
+    /// <c>indices[i]</c> and their <c>values[i]</c>. Returns this object.
+    /// </summary>
+    /// <param name="indices">[N] each sequence's non-zero slots (the network checks them against its side input size).</param>
+    /// <param name="values">[N] their values, one per index.</param>
+    public InMemorySequences WithSideFeatures(int[][] indices, float[][] values)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
+        if (indices.Length != Count) ThrowHelper.Argument(nameof(indices), $"{indices.Length} rows", $"there must be one per sequence ({Count})");
+        if (values.Length != Count) ThrowHelper.Argument(nameof(values), $"{values.Length} rows", $"there must be one per sequence ({Count})");
+        for (int i = 0; i < Count; i++)
+            if (values[i].Length != indices[i].Length)
+                ThrowHelper.Argument($"values[{i}]", $"{values[i].Length} values", $"sequence {i} has {indices[i].Length} indices");
+        _sideIndices = indices;
+        _sideValues = values;
+        return this;
+    }
+
     /// <summary>Frame sequences ([length, D] row-major each) with one class each.</summary>
     public static InMemorySequences ClassifiedFrames(float[][] frames, int frameSize, int[] labels) => new(null, Check(frames, frameSize), frameSize, labels, null);
 
@@ -76,6 +98,7 @@ public sealed class InMemorySequences : ISequenceSource
             }
         }
         else batch.SetFrames(row, _frames![index]);
+        if (_sideIndices is not null) batch.SetSideFeatures(row, _sideIndices[index], _sideValues![index]);
         if (_labels is not null) batch.SetTarget(row, _labels[index]);
         else batch.SetStepTargets(row, _stepLabels![index]);
     }

@@ -17,6 +17,11 @@ public sealed class SequenceBatch : IDisposable
     private int[] _charCount = [];
     private int[] _chars = [];
     private int _charUsed;
+    private int[] _sideStart = [];
+    private int[] _sideCount = [];
+    private int[] _sideIndices = [];
+    private float[] _sideValues = [];
+    private int _sideUsed;
 
     /// <summary>B: the number of sequences.</summary>
     public int BatchSize { get; private set; }
@@ -77,6 +82,11 @@ public sealed class SequenceBatch : IDisposable
         _charCount.AsSpan(0, frameSize == 0 ? steps * batchSize : 0).Clear();
         _charUsed = 0;
         HasCharacters = false;
+        Grow(ref _sideStart, batchSize);
+        Grow(ref _sideCount, batchSize);
+        _sideCount.AsSpan(0, batchSize).Clear();
+        _sideUsed = 0;
+        HasSideFeatures = false;
         Lengths.Clear();
         Tokens.Clear();
         Targets.Fill(IgnoreTarget);
@@ -133,6 +143,41 @@ public sealed class SequenceBatch : IDisposable
 
     /// <summary>The character ids of the token at time-major cell <c>t * B + b</c> (empty on padding or without characters).</summary>
     public ReadOnlySpan<int> CharactersOf(int cell) => _chars.AsSpan(_charStart[cell], _charCount[cell]);
+
+    /// <summary>Whether <see cref="SetSideFeatures"/> was called since the last <see cref="Reset"/>.</summary>
+    public bool HasSideFeatures { get; private set; }
+
+    /// <summary>
+    /// Writes sequence <paramref name="b"/>'s side features (the extra per-sequence input a network with
+    /// <see cref="SequenceNetworkOptions.SideInputSize"/> joins to its pooled summary), as the non-zero entries of a
+    /// sparse row of S slots. A row never set holds all zeros. The network checks the indices against S.
+    /// </summary>
+    /// <param name="b">The sequence's row, 0..B-1.</param>
+    /// <param name="indices">The non-zero slots, each in [0, S).</param>
+    /// <param name="values">Their values, one per index.</param>
+    public void SetSideFeatures(int b, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        if ((uint)b >= (uint)BatchSize) ThrowHelper.OutOfRange(nameof(b), b, $"it must be in [0, {BatchSize})");
+        if (values.Length != indices.Length) ThrowHelper.Argument(nameof(values), $"{values.Length} values", $"there must be one per index ({indices.Length})");
+        int total = _sideUsed + indices.Length;
+        if (_sideIndices.Length < total)
+        {
+            Array.Resize(ref _sideIndices, Math.Max(total, 2 * _sideIndices.Length));
+            Array.Resize(ref _sideValues, _sideIndices.Length);
+        }
+        indices.CopyTo(_sideIndices.AsSpan(_sideUsed));
+        values.CopyTo(_sideValues.AsSpan(_sideUsed));
+        _sideStart[b] = _sideUsed;
+        _sideCount[b] = indices.Length;
+        _sideUsed = total;
+        HasSideFeatures = true;
+    }
+
+    /// <summary>The non-zero side-feature slots of sequence <paramref name="b"/> (empty when none were set).</summary>
+    public ReadOnlySpan<int> SideIndicesOf(int b) => _sideIndices.AsSpan(_sideStart[b], _sideCount[b]);
+
+    /// <summary>The values matching <see cref="SideIndicesOf"/>.</summary>
+    public ReadOnlySpan<float> SideValuesOf(int b) => _sideValues.AsSpan(_sideStart[b], _sideCount[b]);
 
     /// <summary>Writes sequence <paramref name="b"/>'s frames and sets its length.</summary>
     /// <param name="b">The sequence's row, 0..B-1.</param>

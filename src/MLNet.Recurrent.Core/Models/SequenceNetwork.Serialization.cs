@@ -30,6 +30,10 @@ public sealed partial class SequenceNetwork
         c.Set(Prefix + "characterVocabularySize", o.CharacterVocabularySize);
         c.Set(Prefix + "characterEmbeddingSize", o.CharacterEmbeddingSize);
         c.Set(Prefix + "characterHiddenSize", o.CharacterHiddenSize);
+        // Written only when used, so files of networks without them stay readable by earlier versions.
+        if (o.TokenDropout > 0f) c.Set(Prefix + "tokenDropout", o.TokenDropout);
+        if (o.EmbeddingDropout > 0f) c.Set(Prefix + "embeddingDropout", o.EmbeddingDropout);
+        if (o.HasSideInput) c.Set(Prefix + "sideInputSize", o.SideInputSize);
         file.AddParameters(Parameters);
     }
 
@@ -67,6 +71,9 @@ public sealed partial class SequenceNetwork
                 CharacterVocabularySize = c.Contains(Prefix + "characterVocabularySize") ? c.GetInt32(Prefix + "characterVocabularySize") : 0,
                 CharacterEmbeddingSize = c.Contains(Prefix + "characterEmbeddingSize") ? c.GetInt32(Prefix + "characterEmbeddingSize") : 25,
                 CharacterHiddenSize = c.Contains(Prefix + "characterHiddenSize") ? c.GetInt32(Prefix + "characterHiddenSize") : 25,
+                TokenDropout = c.Contains(Prefix + "tokenDropout") ? c.GetSingle(Prefix + "tokenDropout") : 0f,
+                EmbeddingDropout = c.Contains(Prefix + "embeddingDropout") ? c.GetSingle(Prefix + "embeddingDropout") : 0f,
+                SideInputSize = c.Contains(Prefix + "sideInputSize") ? c.GetInt32(Prefix + "sideInputSize") : 0,
             };
             options.Validate();
         }
@@ -104,7 +111,8 @@ public sealed partial class SequenceNetwork
         double needed = directions * h * (o.RecurrentInputSize + h)
             + (o.Layers - 1.0) * directions * h * (directions * h + h)
             + (o.TokenInput ? (double)o.InputVocabularySize * o.EmbeddingSize : 0)
-            + directions * h * o.OutputSize;
+            + directions * h * o.OutputSize
+            + (double)o.SideInputSize * o.OutputSize;
         if (needed > stored)
             ThrowHelper.InvalidData($"The configured network ('{Prefix}layers' {o.Layers}, '{Prefix}hiddenSize' {o.HiddenSize}, " +
                 $"'{Prefix}inputVocabularySize' {o.InputVocabularySize}, '{Prefix}embeddingSize' {o.EmbeddingSize}, '{Prefix}frameSize' {o.FrameSize}, " +

@@ -44,31 +44,45 @@ public sealed partial class SequenceNetwork
         return into;
     }
 
-    /// <summary>The states of every dropout mask generator (between layers, then before the output), for a training checkpoint.</summary>
+    /// <summary>
+    /// The states of every dropout mask generator (between layers, then before the output, then, when the options
+    /// use them, token dropout and embedding dropout), for a training checkpoint.
+    /// </summary>
     public long[] ExportRandomState()
     {
         var state = new List<long>();
-        foreach (var dropout in _rnn.DropoutLayers) Append(dropout);
-        Append(_outputDropout);
+        foreach (ulong[] words in RandomStates())
+            foreach (ulong word in words) state.Add(unchecked((long)word));
         return [.. state];
-
-        void Append(Layers.Dropout dropout)
-        {
-            foreach (ulong word in dropout.GetRandomState()) state.Add(unchecked((long)word));
-        }
     }
 
     /// <summary>Restores what <see cref="ExportRandomState"/> returned, so the next masks are the ones that would have followed.</summary>
     public void ImportRandomState(ReadOnlySpan<long> state)
     {
-        int words = DeterministicRandom.StateLength, count = _rnn.DropoutLayers.Length + 1;
+        int words = DeterministicRandom.StateLength, count = RandomStates().Count;
         if (state.Length != words * count)
             Internals.ThrowHelper.Argument(nameof(state), $"{state.Length} words", $"the network has {count} dropout generators of {words} words");
         Span<ulong> one = stackalloc ulong[words];
-        for (int k = 0; k < count; k++)
-        {
-            for (int i = 0; i < words; i++) one[i] = unchecked((ulong)state[k * words + i]);
-            (k < count - 1 ? _rnn.DropoutLayers[k] : _outputDropout).SetRandomState(one);
-        }
+        int k = 0;
+        for (; k < _rnn.DropoutLayers.Length; k++) _rnn.DropoutLayers[k].SetRandomState(Read(state, k, one));
+        _outputDropout.SetRandomState(Read(state, k++, one));
+        if (Options.TokenDropout > 0f) _tokenDropRandom.SetState(Read(state, k++, one));
+        if (Options.EmbeddingDropout > 0f) _embeddingDropout.SetRandomState(Read(state, k, one));
+    }
+
+    private List<ulong[]> RandomStates()
+    {
+        var states = new List<ulong[]>();
+        foreach (var dropout in _rnn.DropoutLayers) states.Add(dropout.GetRandomState());
+        states.Add(_outputDropout.GetRandomState());
+        if (Options.TokenDropout > 0f) states.Add(_tokenDropRandom.GetState());
+        if (Options.EmbeddingDropout > 0f) states.Add(_embeddingDropout.GetRandomState());
+        return states;
+    }
+
+    private static ReadOnlySpan<ulong> Read(ReadOnlySpan<long> state, int generator, Span<ulong> into)
+    {
+        for (int i = 0; i < into.Length; i++) into[i] = unchecked((ulong)state[generator * into.Length + i]);
+        return into;
     }
 }

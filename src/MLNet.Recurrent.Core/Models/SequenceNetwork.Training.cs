@@ -76,6 +76,13 @@ public sealed partial class SequenceNetwork
         if (_crf is null) _loss.Backward(_dLogits);
         else _crf.Backward(_dLogits); // [T, B, K]: the linear layer reads it as T * B rows
         _output.Backward(_dHeadInput, _dLogits, _headInput);
+        if (_side is not null)
+        {
+            int k = Options.OutputSize;
+            ReadOnlySpan<float> dz = _dLogits.Span;
+            for (int b = 0; b < batch.BatchSize; b++)
+                _side.Backward(dz.Slice(b * k, k), batch.SideIndicesOf(b), batch.SideValuesOf(b));
+        }
         Tensor dFeatures = _pooling is null ? _dRnnOutput : _dPooled;
         _outputDropout.Backward(dFeatures, _dHeadInput);
         _pooling?.Backward(_dRnnOutput, _dPooled);
@@ -84,7 +91,8 @@ public sealed partial class SequenceNetwork
         if (_embedding is not null)
         {
             _dEmbedded.Resize(batch.Steps * batch.BatchSize, Options.EmbeddingSize);
-            _embedding.Backward(_dEmbedded, batch.Tokens);
+            if (Options.EmbeddingDropout > 0f) _embeddingDropout.Backward(_dEmbedded.Span, _dEmbedded.Span);
+            _embedding.Backward(_dEmbedded, EmbeddedIds(batch));
         }
     }
 
@@ -112,8 +120,9 @@ public sealed partial class SequenceNetwork
         Tensor x;
         if (_embedding is not null)
         {
-            _embedding.Forward(batch.Tokens, _embedded);
+            _embedding.Forward(DropTokens(batch, training), _embedded);
             _embedded.Resize(steps, b, Options.EmbeddingSize);
+            if (Options.EmbeddingDropout > 0f) _embeddingDropout.Forward(_embedded.Span, _embedded.Span, training);
             x = _charRnn is null ? _embedded : WithCharacterFeatures(batch, _embedded, training);
         }
         else x = batch.Frames;
@@ -136,11 +145,46 @@ public sealed partial class SequenceNetwork
         _outputDropout.Forward(features, _headInput, training);
         _output.Forward(_headInput, _logits);
         _logits.Resize(_logits.Length / Options.OutputSize, Options.OutputSize);
+        if (_side is not null)
+        {
+            int k = Options.OutputSize;
+            Span<float> z = _logits.Span;
+            for (int row = 0; row < b; row++)
+                _side.Forward(batch.SideIndicesOf(row), batch.SideValuesOf(row), z.Slice(row * k, k));
+        }
         _lastBatch = batch;
     }
 
+    /// <summary>
+    /// The ids the embedding reads: the batch's own, or while training with token dropout a copy in which each real
+    /// step's id became the unknown id 0 with probability <see cref="SequenceNetworkOptions.TokenDropout"/>.
+    /// </summary>
+    private ReadOnlySpan<int> DropTokens(SequenceBatch batch, bool training)
+    {
+        _tokensDropped = training && Options.TokenDropout > 0f;
+        if (!_tokensDropped) return batch.Tokens;
+        ReadOnlySpan<int> ids = batch.Tokens;
+        if (_droppedTokens.Length < ids.Length) _droppedTokens = new int[Math.Max(ids.Length, 2 * _droppedTokens.Length)];
+        Span<int> dropped = _droppedTokens.AsSpan(0, ids.Length);
+        ids.CopyTo(dropped);
+        int b = batch.BatchSize;
+        ReadOnlySpan<int> lengths = batch.Lengths;
+        float p = Options.TokenDropout;
+        // Row by row and step by step over real steps only, so the draws do not depend on the padding.
+        for (int row = 0; row < b; row++)
+            for (int t = 0; t < lengths[row]; t++)
+                if (_tokenDropRandom.NextSingle() < p) dropped[t * b + row] = 0;
+        return dropped;
+    }
+
+    /// <summary>The ids the last forward pass embedded (see <see cref="DropTokens"/>).</summary>
+    private ReadOnlySpan<int> EmbeddedIds(SequenceBatch batch) =>
+        _tokensDropped ? _droppedTokens.AsSpan(0, batch.Tokens.Length) : batch.Tokens;
+
     private void CheckBatch(SequenceBatch batch)
     {
+        if (batch.HasSideFeatures && _side is null)
+            ThrowHelper.Argument(nameof(batch), "side features", "the network has no side input (SideInputSize = 0)");
         if (Options.TokenInput != (batch.FrameSize == 0) || (!Options.TokenInput && batch.FrameSize != Options.FrameSize))
             ThrowHelper.Argument(nameof(batch), batch.FrameSize == 0 ? "token ids" : $"frames of {batch.FrameSize} features",
                 Options.TokenInput ? "the network reads token ids" : $"the network reads frames of {Options.FrameSize} features");

@@ -22,6 +22,11 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     private readonly Linear _output;
     private readonly SoftmaxCrossEntropy _loss;
     private readonly LinearChainCrf? _crf;
+    private readonly SparseLinear? _side;
+    private readonly Dropout _embeddingDropout;
+    private DeterministicRandom _tokenDropRandom = new(0);
+    private int[] _droppedTokens = [];                // [T * B] the ids the embedding read under token dropout
+    private bool _tokensDropped;
 
     // Workspaces, reused across calls so a steady-state step allocates nothing.
     private readonly Tensor _embedded = new(0);       // [T, B, E]
@@ -61,7 +66,9 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         }, Parameters, "rnn.");
         if (!options.PerStepOutput) _pooling = new SequencePooling(options.Pooling, options.Bidirectional);
         _outputDropout = new Dropout(options.Dropout, seed: 0);
+        _embeddingDropout = new Dropout(options.EmbeddingDropout, seed: 0);
         _output = new Linear(Parameters, RecurrentOutputSize, options.OutputSize, prefix: "output.");
+        if (options.HasSideInput) _side = new SparseLinear(Parameters, options.SideInputSize, options.OutputSize, prefix: "side.");
         _loss = new SoftmaxCrossEntropy(options.ClassWeights, ignoreIndex: SequenceBatch.IgnoreTarget);
         if (options.OutputLayer == SequenceOutputLayer.Crf) _crf = new LinearChainCrf(Parameters, options.OutputSize, CrfReduction.StepMean, prefix: "crf.");
     }
@@ -84,7 +91,9 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
     /// <summary>
     /// Seeds every weight and the dropout masks: normal embeddings, Glorot-uniform input weights and orthogonal
     /// (or, with <see cref="RecurrentInitialization.EchoState"/>, echo-state scaled) recurrent weights per gate block, PyTorch-default biases, LSTM forget-gate bias 1 (optional), and the
-    /// output layer's PyTorch default, and the CRF's transitions from U(-0.1, 0.1).
+    /// output layer's PyTorch default, and the CRF's transitions from U(-0.1, 0.1). The side input's weights start at
+    /// zero, so training starts from the recurrent model alone and the side model grows from nothing, as a linear
+    /// model trained from zero does.
     /// </summary>
     public void Initialize(int seed, bool forgetGateBiasOne = true)
     {
@@ -105,8 +114,16 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         _output.Initialize(random);
         _crf?.Initialize(random);
         InitializeCharacterLayers(random);
+        _side?.Weight.Value.Clear();
+        ResetDropout(seed);
+    }
+
+    private void ResetDropout(int seed)
+    {
         _rnn.ResetDropout(unchecked(seed * 31 + 1));
         _outputDropout.Reset(unchecked(seed * 31 + 2));
+        _tokenDropRandom = new DeterministicRandom(unchecked(seed * 31 + 3));
+        _embeddingDropout.Reset(unchecked(seed * 31 + 4));
     }
 
     /// <summary>
@@ -122,8 +139,7 @@ public sealed partial class SequenceNetwork : ITrainableNetwork<SequenceBatch>, 
         _output.Initialize(random);
         _crf?.Initialize(random);
         InitializeCharacterLayers(random);
-        _rnn.ResetDropout(unchecked(seed * 31 + 1));
-        _outputDropout.Reset(unchecked(seed * 31 + 2));
+        ResetDropout(seed);
     }
 
     /// <summary>A deep copy with the same weights and its own workspaces (for another thread).</summary>

@@ -34,6 +34,27 @@ public sealed class SequenceNetworkOptions
     /// <summary>Dropout between stacked recurrent layers and before the output layer, in [0, 1).</summary>
     public float Dropout { get; init; }
 
+    /// <summary>
+    /// Token dropout, in [0, 1): while training, each input token is replaced by the unknown id 0 with this
+    /// probability, so the network learns not to lean on single words and the unknown embedding learns what an
+    /// unfamiliar word means. Token inputs only; inactive at inference.
+    /// </summary>
+    public float TokenDropout { get; init; }
+
+    /// <summary>Dropout on the token embeddings (each element, inverted scaling) while training, in [0, 1). Token inputs only.</summary>
+    public float EmbeddingDropout { get; init; }
+
+    /// <summary>
+    /// S: the slots of an optional side input, a sparse per-sequence feature row (for example a bag of n-grams)
+    /// mapped by <c>side.weight</c> [S, K] straight onto the logits, beside the pooled recurrent summary's output
+    /// layer: the network is then a linear model of the side features plus what the recurrent summary adds.
+    /// 0 (the default) turns it off. Per-sequence outputs only.
+    /// </summary>
+    public int SideInputSize { get; init; }
+
+    /// <summary>Whether the network reads a side input (<see cref="SideInputSize"/> &gt; 0).</summary>
+    public bool HasSideInput => SideInputSize > 0;
+
     /// <summary>Whether the initial hidden (and cell) state is a trained parameter rather than zeros.</summary>
     public bool LearnedInitialState { get; init; }
 
@@ -95,6 +116,14 @@ public sealed class SequenceNetworkOptions
         ThrowHelper.ThrowIfNotPositive(Layers, nameof(Layers));
         ThrowHelper.ThrowIfNotPositive(OutputSize, nameof(OutputSize));
         if (!(Dropout >= 0f && Dropout < 1f)) ThrowHelper.OutOfRange(nameof(Dropout), Dropout, "it must be in [0, 1)");
+        if (!(TokenDropout >= 0f && TokenDropout < 1f)) ThrowHelper.OutOfRange(nameof(TokenDropout), TokenDropout, "it must be in [0, 1)");
+        if (!(EmbeddingDropout >= 0f && EmbeddingDropout < 1f)) ThrowHelper.OutOfRange(nameof(EmbeddingDropout), EmbeddingDropout, "it must be in [0, 1)");
+        if (!TokenInput && (TokenDropout > 0f || EmbeddingDropout > 0f))
+            ThrowHelper.Argument(TokenDropout > 0f ? nameof(TokenDropout) : nameof(EmbeddingDropout), TokenDropout > 0f ? TokenDropout : EmbeddingDropout,
+                "token and embedding dropout need token inputs ('InputVocabularySize' > 0)");
+        ThrowHelper.ThrowIfNegative(SideInputSize, nameof(SideInputSize));
+        if (HasSideInput && PerStepOutput)
+            ThrowHelper.Argument(nameof(SideInputSize), SideInputSize, "a side input is one row per sequence: it needs a per-sequence output ('PerStepOutput' false)");
         if (!Enum.IsDefined(Cell)) ThrowHelper.OutOfRange(nameof(Cell), Cell, "it must be a defined cell type");
         if (CharacterVocabularySize < 0) ThrowHelper.OutOfRange(nameof(CharacterVocabularySize), CharacterVocabularySize, "it must be 0 (no character features) or at least 2");
         if (CharacterFeatures)

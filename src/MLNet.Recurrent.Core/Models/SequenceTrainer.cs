@@ -15,6 +15,7 @@ public sealed class SequenceTrainer
     private readonly SequenceNetwork _network;
     private readonly SequenceTrainerOptions _options;
     private readonly SequenceBatch _batch = new();
+    private int[] _validation = [];
 
     /// <summary>Prepares to train <paramref name="network"/>; its current weights are the starting point.</summary>
     public SequenceTrainer(SequenceNetwork network, SequenceTrainerOptions options)
@@ -59,6 +60,7 @@ public sealed class SequenceTrainer
         var held = Enumerable.Range(training.Count, validation.Count).ToArray();
         var plan = new EpochPlan<SequenceBatch>(nameof(SequenceTrainer), _network, new SequenceBatchSource(_network, joined), _batch, _options.Epochs, _options, held);
         var loop = new TrainingLoop<SequenceBatch>(_network, plan, _options) { OnCheckpoint = OnCheckpoint };
+        _validation = [];
         return loop.Run(null, progress, cancellation);
     }
 
@@ -84,7 +86,47 @@ public sealed class SequenceTrainer
         if (data.Count == 0) Internals.ThrowHelper.Argument(nameof(data), "0 sequences", "training needs at least one sequence");
         var plan = new EpochPlan<SequenceBatch>(nameof(SequenceTrainer), _network, new SequenceBatchSource(_network, data), _batch, _options.Epochs, _options);
         var loop = new TrainingLoop<SequenceBatch>(_network, plan, _options) { OnCheckpoint = OnCheckpoint };
+        _validation = [.. plan.ValidationIndices];
         return loop.Run(resume, progress, cancellation);
+    }
+
+    /// <summary>
+    /// The sequences the last <see cref="Fit(ISequenceSource, IProgress{TrainingProgress}?, CancellationToken)"/> or
+    /// <see cref="Resume"/> held out for validation (indices into its data, ascending); empty before a run or without validation.
+    /// </summary>
+    public IReadOnlyList<int> ValidationIndices => _validation;
+
+    /// <summary>
+    /// Fits temperature scaling (<see cref="Evaluation.Calibration.FitTemperature"/>) to the network's logits on
+    /// <paramref name="indices"/> of <paramref name="data"/> (by default the validation sequences of the last run,
+    /// which the weights were chosen on but never trained on): the T whose <c>softmax(z / T)</c> has the lowest
+    /// log-loss there. Per-sequence classifiers only.
+    /// </summary>
+    /// <param name="data">The labelled sequences the trainer was fitted on.</param>
+    /// <param name="indices">The sequences to fit on; null for <see cref="ValidationIndices"/>.</param>
+    /// <exception cref="InvalidOperationException">There is no sequence to fit on, or the network predicts every step.</exception>
+    public double FitTemperature(ISequenceSource data, IReadOnlyList<int>? indices = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (_network.Options.PerStepOutput) Internals.ThrowHelper.InvalidOperation("Temperature scaling is fitted for a per-sequence classifier; this network predicts every step.");
+        indices ??= _validation;
+        if (indices.Count == 0)
+            Internals.ThrowHelper.InvalidOperation("Temperature scaling needs validation sequences to fit on: train with ValidationFraction > 0 (or pass the indices).");
+        int k = _network.Options.OutputSize;
+        var logits = new float[indices.Count * k];
+        var targets = new int[indices.Count];
+        var source = new SequenceBatchSource(_network, data);
+        var chunk = new int[Math.Min(_options.BatchSize, indices.Count)];
+        for (int start = 0; start < indices.Count; start += chunk.Length)
+        {
+            int n = Math.Min(chunk.Length, indices.Count - start);
+            for (int i = 0; i < n; i++) chunk[i] = indices[start + i];
+            source.Fill(chunk.AsSpan(0, n), _batch);
+            _network.RunInference(_batch);
+            _network.Logits.Span.CopyTo(logits.AsSpan(start * k, n * k));
+            _batch.Targets.CopyTo(targets.AsSpan(start, n));
+        }
+        return Evaluation.Calibration.FitTemperature(logits, targets, k);
     }
 
     /// <summary>Loss and accuracy over the given sequences (all of them when <paramref name="indices"/> is null).</summary>

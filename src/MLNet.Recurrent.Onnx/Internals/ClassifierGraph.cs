@@ -19,6 +19,10 @@ internal static class ClassifierGraph
     {
         var network = transformer.Network;
         var o = network.Options;
+        if (transformer.SideColumnName is { } side)
+            ThrowHelper.Argument(nameof(transformer), $"reads the side input column '{side}' ({transformer.SideInputSize} slots), which the ONNX export does not carry yet; export a classifier trained without SideColumnName");
+        if (transformer.Temperature != 1f)
+            ThrowHelper.Argument(nameof(transformer), $"has a fitted temperature of {transformer.Temperature.ToString(CultureInfo.InvariantCulture)}, which the ONNX export does not apply yet; export a classifier trained without TemperatureScaling");
         var g = new OnnxGraphBuilder("sequence_classifier");
         string feature = transformer.FeatureColumnName;
         string input = o.TokenInput

@@ -48,6 +48,8 @@ internal sealed partial class SequenceNetworkGraph
     public static SequenceNetworkValues Emit(OnnxGraphBuilder g, SequenceNetwork network, string input, string lengths,
         string? initialHidden, string? initialCell)
     {
+        if (network.Options.HasSideInput)
+            ThrowHelper.Argument(nameof(network), $"reads a side input of {network.Options.SideInputSize} slots, which the ONNX export does not carry yet; export a network built with SideInputSize = 0");
         var graph = new SequenceNetworkGraph(g, network);
         return graph.EmitCore(input, lengths, initialHidden, initialCell);
     }

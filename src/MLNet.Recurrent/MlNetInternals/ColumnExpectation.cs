@@ -89,4 +89,16 @@ internal sealed class ColumnExpectation
         "a single String",
         type => type is TextDataViewType,
         shape => shape.Kind == SchemaShape.Column.VectorKind.Scalar && !shape.IsKey && shape.ItemType is TextDataViewType);
+
+    /// <summary>
+    /// A classifier's side input: a single Single or a vector of Single of known size S (sparse or dense, as
+    /// <c>FeaturizeText</c> or <c>Concatenate</c> make it); with <paramref name="size"/> positive, exactly S slots.
+    /// </summary>
+    public static ColumnExpectation SideFeatures(int size = 0) => new(
+        size > 0
+            ? $"a vector of Single of known size {size} (the size the model was trained with){(size == 1 ? ", or a single Single" : "")}"
+            : "a single Single or a vector of Single of known size (for example the output of FeaturizeText)",
+        type => (type == NumberDataViewType.Single && size <= 1)
+                || type is VectorDataViewType { IsKnownSize: true, ItemType: var item } v && item == NumberDataViewType.Single && (size == 0 || v.Size == size),
+        shape => !shape.IsKey && shape.ItemType == NumberDataViewType.Single && shape.Kind != SchemaShape.Column.VectorKind.VariableVector);
 }

@@ -49,18 +49,30 @@ internal sealed class TrainingData
     /// <paramref name="minTokenCount"/> times become the unknown id 0, so its embedding is trained for the words
     /// prediction will meet that training never saw; the rest are renumbered 1..V-1.
     /// </summary>
+    /// <param name="view">The training rows.</param>
+    /// <param name="features">The sequence column (checked).</param>
+    /// <param name="label">The label column (checked).</param>
+    /// <param name="input">What the sequence column holds.</param>
+    /// <param name="maxLength">Rows are cut to this many steps; 0 never.</param>
+    /// <param name="minTokenCount">Keys seen fewer times share the unknown id.</param>
+    /// <param name="session">The fit's session, for cancellation.</param>
+    /// <param name="cancellation">Polled as rows are read.</param>
+    /// <param name="side">The side-input column (checked), or null; its rows are kept sparse.</param>
     public static TrainingData Read(IDataView view, DataViewSchema.Column features, DataViewSchema.Column label, SequenceInput input,
-        int maxLength, int minTokenCount, TrainingSession session, CancellationToken cancellation)
+        int maxLength, int minTokenCount, TrainingSession session, CancellationToken cancellation, DataViewSchema.Column? side = null)
     {
+        var sideIndices = new List<int[]>();
+        var sideValues = new List<float[]>();
         var tokens = new List<int[]>();
         var frames = new List<float[]>();
         var labels = new List<int>();
         long rows = 0, missing = 0, empty = 0;
         int truncated = 0, longest = 0, longestUsed = 0;
-        using (DataViewRowCursor cursor = view.GetRowCursor([features, label]))
+        using (DataViewRowCursor cursor = view.GetRowCursor(side is { } s ? [features, label, s] : [features, label]))
         {
             var sequence = new SequenceRowReader(cursor, features, input, maxLength);
             var labelReader = new ClassLabelReader(cursor, label);
+            SideFeatureReader? sideReader = side is { } sideColumn ? new SideFeatureReader(cursor, sideColumn) : null;
             while (cursor.MoveNext())
             {
                 if ((rows++ & 255) == 0)
@@ -88,6 +100,12 @@ internal sealed class TrainingData
                 if (input.IsTokens) tokens.Add(ids.ToArray());
                 else frames.Add(f.ToArray());
                 labels.Add(cls);
+                if (sideReader is not null)
+                {
+                    ReadOnlySpan<int> slots = sideReader.Read(out ReadOnlySpan<float> values);
+                    sideIndices.Add(slots.ToArray());
+                    sideValues.Add(values.ToArray());
+                }
                 if (used < full) truncated++;
                 longest = Math.Max(longest, full);
                 longestUsed = Math.Max(longestUsed, used);
@@ -103,6 +121,7 @@ internal sealed class TrainingData
         InMemorySequences sequences = input.IsTokens
             ? InMemorySequences.Classified([.. tokens], [.. labels])
             : InMemorySequences.ClassifiedFrames([.. frames], input.FrameSize, [.. labels]);
+        if (side is not null) sequences.WithSideFeatures([.. sideIndices], [.. sideValues]);
         return new TrainingData(sequences, kept, rows, missing, empty, truncated, longest, longestUsed);
     }
 }

@@ -65,6 +65,21 @@ public sealed partial class LstmSequenceClassifier
 
         /// <summary>0: sequences are never truncated.</summary>
         public const int MaxSequenceLength = 0;
+
+        /// <summary>No side input.</summary>
+        public const string? SideColumnName = null;
+
+        /// <summary>No token dropout.</summary>
+        public const float TokenDropout = 0f;
+
+        /// <summary>No embedding dropout.</summary>
+        public const float EmbeddingDropout = 0f;
+
+        /// <summary>No weight decay.</summary>
+        public const double WeightDecay = 0;
+
+        /// <summary>Probabilities are the network's softmax as trained (no temperature fitted).</summary>
+        public const bool TemperatureScaling = false;
     }
 
     /// <summary>
@@ -170,5 +185,40 @@ public sealed partial class LstmSequenceClassifier
         /// (the count is logged as a warning) and at prediction alike; 0 never truncates.
         /// </summary>
         public int MaxSequenceLength { get; set; } = Defaults.MaxSequenceLength;
+
+        /// <summary>
+        /// An optional side input joined with the pooled recurrent summary before the output layer: a column of numeric
+        /// features per row, a single Single or a vector of Single of known size S (for example the output of
+        /// <c>mlContext.Transforms.Text.FeaturizeText</c>, a sparse bag of word and character n-grams). It is mapped
+        /// linearly onto the class scores (weights [S, K], starting at zero, trained with the rest), so the model is
+        /// a linear model of these features plus what the recurrent network adds; sparse rows are read and
+        /// multiplied as they are stored, never densified. The same column (same size) must be present at
+        /// prediction. Null (the default) uses none.
+        /// </summary>
+        public string? SideColumnName { get; set; } = Defaults.SideColumnName;
+
+        /// <summary>
+        /// Token (word) dropout during training, in [0, 1): each token is replaced by the unknown token with this
+        /// probability, so the model does not lean on single words and the unknown embedding learns what an
+        /// unfamiliar word should mean. Never applied at prediction. Token features only.
+        /// </summary>
+        public float TokenDropout { get; set; } = Defaults.TokenDropout;
+
+        /// <summary>Dropout on every element of the token embeddings during training, in [0, 1). Token features only.</summary>
+        public float EmbeddingDropout { get; set; } = Defaults.EmbeddingDropout;
+
+        /// <summary>
+        /// Weight decay, zero or positive: L2 regularisation for Adam, SGD, RMSProp and Adagrad, decoupled weight decay
+        /// for AdamW (<see cref="OptimizerKind.AdamW"/>, where values around 0.01 to 0.1 are usual).
+        /// </summary>
+        public double WeightDecay { get; set; } = Defaults.WeightDecay;
+
+        /// <summary>
+        /// Fit temperature scaling after training: the one T that minimizes the log-loss of <c>softmax(logits / T)</c>
+        /// on the validation rows (<see cref="ValidationFraction"/> must be positive), so predicted probabilities
+        /// match how often the model is right; the predicted class never changes. T is saved with the model and
+        /// logged.
+        /// </summary>
+        public bool TemperatureScaling { get; set; } = Defaults.TemperatureScaling;
     }
 }

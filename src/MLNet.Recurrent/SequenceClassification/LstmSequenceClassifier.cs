@@ -53,13 +53,23 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         if (o.FrameSize < 0) ThrowHelper.OutOfRange(nameof(Options.FrameSize), o.FrameSize, "it must be positive, or 0 to take D from the column's dimensions [0, D]");
         if (o.MaxSequenceLength < 0) ThrowHelper.OutOfRange(nameof(Options.MaxSequenceLength), o.MaxSequenceLength, "it must be zero (no limit) or positive");
         if (o.MinTokenCount <= 0) ThrowHelper.OutOfRange(nameof(Options.MinTokenCount), o.MinTokenCount, "it must be positive");
-        CoreNetworkOptions(o, vocabulary: 2, frameSize: 0, classes: 2).Validate();
+        if (o.SideColumnName is not null && string.IsNullOrWhiteSpace(o.SideColumnName))
+            ThrowHelper.OutOfRange(nameof(Options.SideColumnName), o.SideColumnName, "it must name a column, or be null for no side input");
+        if (!(o.TokenDropout >= 0f && o.TokenDropout < 1f)) ThrowHelper.OutOfRange(nameof(Options.TokenDropout), o.TokenDropout, "it must be in [0, 1)");
+        if (!(o.EmbeddingDropout >= 0f && o.EmbeddingDropout < 1f)) ThrowHelper.OutOfRange(nameof(Options.EmbeddingDropout), o.EmbeddingDropout, "it must be in [0, 1)");
+        if (o.TemperatureScaling && !(o.ValidationFraction > 0))
+            ThrowHelper.OutOfRange(nameof(Options.TemperatureScaling), o.TemperatureScaling, $"temperature scaling is fitted on the validation rows: set 'ValidationFraction' above 0 (it was {o.ValidationFraction})");
+        CoreNetworkOptions(o, vocabulary: 2, frameSize: 0, classes: 2, sideInputSize: 0).Validate();
         CoreTrainerOptions(o, seed: 0).Validate();
     }
 
     /// <summary>The engine's network options for these options and the data's input and classes.</summary>
-    private static SequenceNetworkOptions CoreNetworkOptions(Options o, int vocabulary, int frameSize, int classes) => new()
+    private static SequenceNetworkOptions CoreNetworkOptions(Options o, int vocabulary, int frameSize, int classes, int sideInputSize) => new()
     {
+        // Token and embedding dropout apply to token inputs; with frames they stay 0 (the options' checks say so).
+        TokenDropout = vocabulary > 0 ? o.TokenDropout : 0f,
+        EmbeddingDropout = vocabulary > 0 ? o.EmbeddingDropout : 0f,
+        SideInputSize = sideInputSize,
         InputVocabularySize = vocabulary,
         FrameSize = frameSize,
         EmbeddingSize = o.EmbeddingSize,
@@ -80,6 +90,7 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         Optimizer = o.Optimizer,
         LearningRate = o.LearningRate,
         ClipNorm = o.ClipNorm,
+        WeightDecay = o.WeightDecay,
         ValidationFraction = o.ValidationFraction,
         Patience = o.Patience,
         Seed = seed,
@@ -94,6 +105,7 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
     {
         InputColumns.Require(inputSchema, Name, _options.FeatureColumnName, FeatureExpectation(_options.FrameSize));
         SchemaShape.Column label = InputColumns.Require(inputSchema, Name, _options.LabelColumnName, ColumnExpectation.ClassLabel());
+        if (_options.SideColumnName is { } side) InputColumns.Require(inputSchema, Name, side, SideFeatureReader.Expectation());
         return label.ItemType is BooleanDataViewType
             ? SequenceClassificationTransformer.BinaryOutputShapes()
             : SequenceClassificationTransformer.MulticlassOutputShapes();
@@ -108,21 +120,37 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         SequenceInput declared = SequenceInput.For(Name, features, _options.FrameSize); // before anything is sized by the columns
         string[] classNames = binary ? ["False", "True"] : ClassNames(label, classCount);
 
+        DataViewSchema.Column? side = _options.SideColumnName is { } sideName
+            ? InputColumns.Require(input.Schema, Name, sideName, SideFeatureReader.Expectation()) : null;
+        if (!declared.IsTokens && (_options.TokenDropout > 0f || _options.EmbeddingDropout > 0f))
+            ThrowHelper.OutOfRange(_options.TokenDropout > 0f ? nameof(Options.TokenDropout) : nameof(Options.EmbeddingDropout),
+                _options.TokenDropout > 0f ? _options.TokenDropout : _options.EmbeddingDropout,
+                $"token and embedding dropout need token features, but column '{_options.FeatureColumnName}' holds frames");
+        int sideSize = side is { } sideColumn ? SideFeatureReader.SizeOf(sideColumn.Type) : 0;
+
         TrainingData data = TrainingData.Read(input, features, label, declared,
-            _options.MaxSequenceLength, _options.MinTokenCount, session, session.CancellationToken);
-        Report(session, data, classCount);
+            _options.MaxSequenceLength, _options.MinTokenCount, session, session.CancellationToken, side);
+        Report(session, data, classCount, sideSize);
         SequenceInput sequenceInput = data.Input;
 
         var network = new SequenceNetwork(CoreNetworkOptions(_options,
-            sequenceInput.IsTokens ? sequenceInput.VocabularySize : 0, sequenceInput.IsTokens ? 0 : sequenceInput.FrameSize, classCount));
+            sequenceInput.IsTokens ? sequenceInput.VocabularySize : 0, sequenceInput.IsTokens ? 0 : sequenceInput.FrameSize, classCount, sideSize));
         network.Initialize(session.Seed);
         var trainer = new SequenceTrainer(network, CoreTrainerOptions(_options, session.Seed));
         var log = new EpochLog(session, Name, _options.Epochs);
         TrainingResult result = trainer.Fit(data.Sequences, session.Progress(log), session.CancellationToken);
         log.Flush();
         session.Complete(result, "steps");
+        float temperature = 1f;
+        if (_options.TemperatureScaling)
+        {
+            temperature = (float)trainer.FitTemperature(data.Sequences);
+            session.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{Name}: temperature scaling fitted T = {temperature:F4} on the {trainer.ValidationIndices.Count} validation rows (probabilities are softmax(logits / T))."));
+        }
 
-        return new SequenceClassificationTransformer(Host, _options.FeatureColumnName, binary, classNames, _options.MaxSequenceLength, sequenceInput, network, result);
+        return new SequenceClassificationTransformer(Host, _options.FeatureColumnName, binary, classNames, _options.MaxSequenceLength, sequenceInput, network, result,
+            _options.SideColumnName, temperature);
     }
 
     private static string[] ClassNames(DataViewSchema.Column label, int classCount)
@@ -133,7 +161,7 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         return Enumerable.Range(1, classCount).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
-    private void Report(TrainingSession session, TrainingData data, int classCount)
+    private void Report(TrainingSession session, TrainingData data, int classCount, int sideSize)
     {
         if (data.Sequences.Count == 0)
             throw new InvalidOperationException($"{Name}: none of the {data.RowsRead} rows has both a label (column '{_options.LabelColumnName}') and a non-empty sequence (column '{_options.FeatureColumnName}'); training needs at least one.");
@@ -147,6 +175,7 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
             (data.Input.IsTokens
                 ? $"tokens (embeddings for {data.Input.VocabularySize - 1} of {data.Input.KeyCount} keys, seen at least {_options.MinTokenCount} times, + unknown)"
                 : $"frames of {data.Input.FrameSize} features") +
-            $", {classCount} classes, up to {data.LongestUsed} steps per row.");
+            $", {classCount} classes, up to {data.LongestUsed} steps per row" +
+            (sideSize > 0 ? $", with a side input of {sideSize} slots (column '{_options.SideColumnName}')." : "."));
     }
 }

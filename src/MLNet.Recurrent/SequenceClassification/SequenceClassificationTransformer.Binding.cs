@@ -12,13 +12,19 @@ public sealed partial class SequenceClassificationTransformer
     {
         private readonly SequenceClassificationTransformer _owner;
         private readonly DataViewSchema.Column _input;
+        private readonly DataViewSchema.Column? _side;
 
         public Binding(SequenceClassificationTransformer owner, DataViewSchema inputSchema) : base(inputSchema)
         {
             _owner = owner;
             ColumnExpectation expected = owner.Input.IsTokens ? ColumnExpectation.KeySequence() : ColumnExpectation.FloatFrames(owner.FrameSize);
             _input = InputColumns.Require(inputSchema, LstmSequenceClassifier.ComponentName, owner.FeatureColumnName, expected);
-            InputColumnIndices = [_input.Index];
+            if (owner.SideColumnName is { } side)
+            {
+                _side = InputColumns.Require(inputSchema, LstmSequenceClassifier.ComponentName, side, ColumnExpectation.SideFeatures(owner.SideInputSize));
+                InputColumnIndices = [_input.Index, _side.Value.Index];
+            }
+            else InputColumnIndices = [_input.Index];
             string[] names = owner._classNames;
             OutputColumns = owner.IsBinary
                 ?
@@ -43,6 +49,8 @@ public sealed partial class SequenceClassificationTransformer
             // Per cursor: its own network, batch and outputs; one forward pass per row shared by all outputs.
             SequenceNetwork network = _owner.RentNetwork();
             var reader = new SequenceRowReader(input, _input, _owner.Input, _owner.MaxSequenceLength);
+            SideFeatureReader? side = _side is { } sideColumn ? new SideFeatureReader(input, sideColumn) : null;
+            float temperature = _owner.Temperature;
             var batch = new SequenceBatch();
             var probabilities = new Tensor(0);
             var logits = new float[_owner.ClassCount];
@@ -50,8 +58,14 @@ public sealed partial class SequenceClassificationTransformer
             var cache = new RowCache(input, () =>
             {
                 reader.ReadInto(batch);
+                if (side is not null)
+                {
+                    ReadOnlySpan<int> slots = side.Read(out ReadOnlySpan<float> values);
+                    batch.SetSideFeatures(0, slots, values);
+                }
                 network.Predict(batch, probabilities);
                 network.Logits.Span.CopyTo(logits);
+                if (temperature != 1f) ClassScores.ApplyTemperature(logits, temperature, probabilities.Span);
                 predicted = ClassScores.PredictedClass(probabilities.Span);
             });
 

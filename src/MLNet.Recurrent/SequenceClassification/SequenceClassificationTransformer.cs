@@ -34,18 +34,30 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
     // Version 1: feature column, binary flag, max sequence length, then a ModelFile holding the network
     // (configuration "network.*", parameters), the class names (vocabulary "classes") and, for tokens, the network
     // id of each key (configuration "classifier.tokenIds").
-    private static readonly ModelVersion s_version = new("RNNSEQCL", version: 1, oldestReadable: 1, LoaderSignature);
+    // Version 2: the same layout; the configuration may also hold "classifier.sideColumn" (the side input's column,
+    // for a network with a side input) and "classifier.temperature" (temperature scaling; absent means 1).
+    private static readonly ModelVersion s_version = new("RNNSEQCL", version: 2, oldestReadable: 1, LoaderSignature);
 
     private const string ClassVocabulary = "classes";
     private const string TokenIdsKey = "classifier.tokenIds";
+    private const string SideColumnKey = "classifier.sideColumn";
+    private const string TemperatureKey = "classifier.temperature";
 
     private readonly SequenceNetwork _network; // never run: each cursor runs a clone
     private readonly string[] _classNames;
 
     internal SequenceClassificationTransformer(IHostEnvironment env, string featureColumnName, bool binary, string[] classNames,
-        int maxSequenceLength, SequenceInput input, SequenceNetwork network, TrainingResult? training)
+        int maxSequenceLength, SequenceInput input, SequenceNetwork network, TrainingResult? training, string? sideColumnName, float temperature)
         : base(env, s_version)
     {
+        if (network.Options.HasSideInput != (sideColumnName is not null))
+            ThrowHelper.BadModel(LoaderSignature, network.Options.HasSideInput
+                ? $"its network reads a side input of {network.Options.SideInputSize} slots but no side column is named"
+                : $"it names the side column '{sideColumnName}' for a network without a side input");
+        if (!(temperature > 0) || float.IsInfinity(temperature))
+            ThrowHelper.BadModel(LoaderSignature, $"its temperature is {temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}; it must be a positive finite number");
+        SideColumnName = sideColumnName;
+        Temperature = temperature;
         if (classNames.Length != network.Options.OutputSize || (binary && classNames.Length != 2))
             ThrowHelper.BadModel(LoaderSignature, $"it names {classNames.Length} classes for a network of {network.Options.OutputSize} outputs");
         FeatureColumnName = featureColumnName;
@@ -61,6 +73,15 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
 
     /// <summary>The column read: a vector of keys (tokens) or of Single (frames).</summary>
     public string FeatureColumnName { get; }
+
+    /// <summary>The side-input column joined with the recurrent summary (a Single or a known-size Single vector of <see cref="SideInputSize"/> slots); null without a side input.</summary>
+    public string? SideColumnName { get; }
+
+    /// <summary>S, the slots of the side input; 0 without one.</summary>
+    public int SideInputSize => _network.Options.SideInputSize;
+
+    /// <summary>T of temperature scaling: probabilities are <c>softmax(logits / T)</c> (and a binary score the log-odds divided by T); 1 when none was fitted.</summary>
+    public float Temperature { get; }
 
     /// <summary>Whether the label was Boolean (outputs Score, Probability, PredictedLabel) rather than a key.</summary>
     public bool IsBinary { get; }
@@ -127,7 +148,9 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
         SequenceInput input = network.Options.TokenInput
             ? SequenceInput.Tokens(CheckedTokenIds(file.Configuration.GetInt32Array(TokenIdsKey), network.Options.InputVocabularySize))
             : SequenceInput.Frames(network.Options.FrameSize);
-        return new SequenceClassificationTransformer(env, feature, binary, classes, maxLength, input, network, training: null);
+        string? side = file.Configuration.Contains(SideColumnKey) ? file.Configuration.GetString(SideColumnKey) : null;
+        float temperature = file.Configuration.Contains(TemperatureKey) ? file.Configuration.GetSingle(TemperatureKey) : 1f;
+        return new SequenceClassificationTransformer(env, feature, binary, classes, maxLength, input, network, training: null, side, temperature);
     }
 
     /// <summary>Every key's network id must be an embedding row (0..V-1), or the first prediction would fail.</summary>
@@ -149,6 +172,8 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
         _network.WriteTo(file);
         file.AddVocabulary(ClassVocabulary, _classNames);
         if (Input.TokenIds is { } ids) file.Configuration.Set(TokenIdsKey, ids);
+        if (SideColumnName is not null) file.Configuration.Set(SideColumnKey, SideColumnName);
+        if (Temperature != 1f) file.Configuration.Set(TemperatureKey, Temperature);
         ComponentBlob.WriteLengthPrefixed(writer, file.Write);
     }
 
