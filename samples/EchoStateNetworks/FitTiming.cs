@@ -9,12 +9,14 @@ internal static class FitTiming
     private const int Steps = 100_000;
 
     /// <summary>The table: several rounds per size (the machine may be shared), each a fresh fit.</summary>
-    public static void Run(int rounds = 3)
+    /// <param name="sizes">Reservoir sizes; 100, 300, 500 and 1,000 when empty.</param>
+    /// <param name="rounds">Fits per size.</param>
+    public static void Run(int[] sizes, int rounds = 3)
     {
         double[] series = MackeyGlass.Generate(Steps);
         Console.WriteLine($"Fit on {Steps:N0} Mackey-Glass steps (washout 100, connectivity 0.1), {Environment.ProcessorCount} cores, {rounds} rounds per size");
         Console.WriteLine($"  {"units",6} {"fit (s), each round",24} {"process CPU (s)",16} {"drawing W + radius (s)",23} {"allocated (MB)",15} {"peak working set (MB)",22}  load average");
-        foreach (int units in (int[])[100, 300, 500, 1000])
+        foreach (int units in sizes.Length > 0 ? sizes : [100, 300, 500, 1000])
         {
             var times = new List<string>();
             var cpus = new List<string>();
