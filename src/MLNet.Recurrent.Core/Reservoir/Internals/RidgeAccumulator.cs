@@ -57,10 +57,12 @@ internal sealed class RidgeAccumulator
     /// <summary>Adds one row: features z (length F) and targets y (length K).</summary>
     public void Add(ReadOnlySpan<double> z, ReadOnlySpan<double> y)
     {
-        double[] block = _blocks[_current];
-        int t = _filled * P;
-        for (int f = 0; f < _features; f++) block[(f / P) * BlockRows * P + t + f % P] = z[f];
-        for (int k = 0, c = _zPanels * P; k < _outputs; k++, c++) block[(c / P) * BlockRows * P + t + c % P] = y[k];
+        Span<double> block = _blocks[_current];
+        int t = _filled * P, stride = BlockRows * P, whole = _features / P;
+        // One panel row (8 contiguous values) at a time; the padding columns stay zero from allocation.
+        for (int p = 0; p < whole; p++) z.Slice(p * P, P).CopyTo(block.Slice(p * stride + t, P));
+        z.Slice(whole * P, _features - whole * P).CopyTo(block.Slice(whole * stride + t, _features - whole * P));
+        for (int k = 0, c = _zPanels * P; k < _outputs; k++, c++) block[(c / P) * stride + t + c % P] = y[k];
         Rows++;
         if (++_filled == BlockRows) Flush();
     }
