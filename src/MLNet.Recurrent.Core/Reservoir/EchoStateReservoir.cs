@@ -99,9 +99,9 @@ public sealed class EchoStateReservoir
     /// <summary>
     /// How settled the spectral radius estimate of the drawn W was: its relative change between the last two Krylov
     /// checks (0 when the Krylov basis closed on an invariant subspace, making it exact); below 1e-9 unless an
-    /// estimate failed to settle (then at most 1e-4). NaN for a reservoir read from a file.
+    /// estimate failed to settle (then at most 1e-4). Saved with the model; NaN when read from a file written before it was.
     /// </summary>
-    public double SpectralRadiusChange { get; private init; } = double.NaN;
+    public double SpectralRadiusChange { get; internal init; } = double.NaN;
 
     /// <summary>The number of nonzero entries of W.</summary>
     public int RecurrentNonZeros => _w.NonZeros;
