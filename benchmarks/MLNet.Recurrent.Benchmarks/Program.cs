@@ -4,7 +4,8 @@ using MLNet.Recurrent.Benchmarks;
 // `dotnet run -c Release --project benchmarks/MLNet.Recurrent.Benchmarks -- --filter '*Gemm*' --job short`
 // runs BenchmarkDotNet (GemmBenchmarks, RecurrentBenchmarks, LatencyBenchmarks); `-- --configs a,b,c,d,f,e,stream --json FILE`
 // runs the compare harness's console mode (CompareMode); `-- peak` measures the FMA peak and our GEMM as a fraction of it
-// (PeakMode); `-- costcurves` measures tokens/s and memory against T, H and B (CostCurves); `-- quick` runs a Stopwatch loop over the same shapes and prints GFLOP/s.
+// (PeakMode); `-- costcurves` measures tokens/s and memory against T, H and B (CostCurves); `-- quick` runs a Stopwatch loop over the same shapes and prints GFLOP/s;
+// `-- esn-quick [units,...] [threads]` times the parts of an echo state network fit (QuickEchoState).
 if (args is ["peak", ..])
     return PeakMode.Run(args[1..]);
 if (args is ["costcurves", ..])
@@ -13,6 +14,11 @@ if (args is ["costplot", ..])
     return CostPlot.Run(args[1..]);
 if (args.Contains("--json") || args.Contains("--configs"))
     return MLNet.Recurrent.Benchmarks.CompareMode.Run(args);
+if (args is ["esn-quick", ..])
+{
+    QuickEchoState.Run(args[1..]);
+    return 0;
+}
 if (args is ["quick", ..])
 {
     QuickGemm.Run(args.Length > 1 ? args[1..] : []);

@@ -26,6 +26,7 @@ public sealed partial class EchoStateNetwork
         c.Set("reservoir_size", Options.ReservoirSize);
         c.Set("spectral_radius", Options.SpectralRadius);
         c.Set("spectral_radius_reached", Reservoir.SpectralRadius);
+        if (double.IsFinite(Reservoir.SpectralRadiusChange)) c.Set("spectral_radius_change", Reservoir.SpectralRadiusChange);
         c.Set("connectivity", Options.Connectivity);
         c.Set("input_connectivity", Options.InputConnectivity);
         c.Set("input_scaling", Options.InputScaling);
@@ -75,7 +76,7 @@ public sealed partial class EchoStateNetwork
         ConfigurationMap c = file.Configuration;
         EchoStateNetworkOptions options;
         long rows;
-        double reached;
+        double reached, change = double.NaN;
         long[] bits;
         try
         {
@@ -107,6 +108,8 @@ public sealed partial class EchoStateNetwork
             bits = c.GetInt64Array("readout_weight_bits");
             reached = c.GetDouble("spectral_radius_reached");
             if (!double.IsFinite(reached) || reached < 0) ThrowHelper.InvalidData("The spectral radius reached", reached, "it must be finite, zero or positive");
+            // Files written before the Krylov estimate have no such key.
+            if (c.Contains("spectral_radius_change")) change = c.GetDouble("spectral_radius_change");
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
@@ -127,7 +130,7 @@ public sealed partial class EchoStateNetwork
             if (!double.IsFinite(readout[i]) || (float)readout[i] != rounded[i])
                 ThrowHelper.InvalidData($"Readout weight {i}", readout[i], $"it must be finite and round to the stored float32 {rounded[i]:R}");
         }
-        var reservoir = new EchoStateReservoir(units, d, fb, options.LeakRate, win, w, bias, wfb, reached);
+        var reservoir = new EchoStateReservoir(units, d, fb, options.LeakRate, win, w, bias, wfb, reached) { SpectralRadiusChange = change };
         return new EchoStateNetwork(options, reservoir, readout, rows);
     }
 

@@ -217,15 +217,23 @@ public sealed partial class EchoStateNetwork
         var scratch = new double[n];
         var noFeedback = new double[k];
         z[0] = 1;
-        for (int t = 0; t < steps; t++)
+        try
         {
-            if ((t & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
-            ReadOnlySpan<double> feedback = t == 0 ? noFeedback : targets.Slice((t - 1) * k, k);
-            reservoir.Update(x, inputs.Slice(t * d, d), feedback, scratch);
-            if (t < options.Washout) continue;
-            inputs.Slice(t * d, du).CopyTo(z.AsSpan(1));
-            x.CopyTo(z, 1 + du);
-            accumulator.Add(z, targets.Slice(t * k, k));
+            for (int t = 0; t < steps; t++)
+            {
+                if ((t & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                ReadOnlySpan<double> feedback = t == 0 ? noFeedback : targets.Slice((t - 1) * k, k);
+                reservoir.Update(x, inputs.Slice(t * d, d), feedback, scratch);
+                if (t < options.Washout) continue;
+                inputs.Slice(t * d, du).CopyTo(z.AsSpan(1));
+                x.CopyTo(z, 1 + du);
+                accumulator.Add(z, targets.Slice(t * k, k));
+            }
+        }
+        finally
+        {
+            // No block is left folding in on another thread when this returns or throws (cancellation).
+            accumulator.Complete();
         }
     }
 

@@ -160,6 +160,8 @@ public sealed class EchoStateNetworkTests(ITestOutputHelper output)
         var loaded = EchoStateNetwork.Load(stream);
         Assert.Equal(esn.ReadoutWeights.ToArray(), loaded.ReadoutWeights.ToArray());
         Assert.Equal(esn.SpectralRadius, loaded.SpectralRadius);
+        Assert.Equal(esn.Reservoir.SpectralRadiusChange, loaded.Reservoir.SpectralRadiusChange);
+        Assert.True(esn.Reservoir.SpectralRadiusChange < 1e-9);
         Assert.Equal(esn.TrainingRows, loaded.TrainingRows);
         Assert.Equal(ForecastAfter(esn, series, 30), ForecastAfter(loaded, series, 30));
     }

@@ -1,40 +1,54 @@
-using System.Numerics;
 using Matrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Numerics;
 
 namespace MLNet.Recurrent.Core.Reservoir.Internals;
 
 /// <summary>
-/// Ridge regression by the normal equations, accumulated row by row so the design matrix is never stored
-/// (10^5 steps of 1,000 units would be 800 MB): with z = [1; x] (F = N + 1 features) and target y (K),
+/// Ridge regression by the normal equations, accumulated block by block so the design matrix is never stored
+/// (10^5 steps of 1,000 units would be 800 MB): with z = [1; x] (F features) and target y (K),
 /// <c>G = sum z z^T</c> and <c>C = sum z y^T</c>, in double. <see cref="Solve"/> returns
 /// <c>W_out = ((G + lambda P)^-1 C)^T</c>, <c>[K, F]</c>, where P is the identity with P[0, 0] = 0 (the bias is
 /// not penalized).
 /// </summary>
 /// <remarks>
-/// Rows are buffered in blocks of <see cref="BlockRows"/> and folded in with a register-blocked kernel (four rows of
-/// G at a time, <see cref="Vector{T}"/> over the block). Each element of G is summed by one thread in row order, so
-/// the result is the same for any thread count.
+/// <para>Rows are buffered in blocks of <see cref="BlockRows"/> as the packed panels <see cref="GramKernel"/> reads, and
+/// each full block is folded in as one product <c>[Z Y]^T [Z Y]</c> (upper triangle, in double). While one block is
+/// folded in by the other cores, the caller fills the next (two buffers), then helps finish the fold.</para>
+/// <para>Every element of G and C is the sum over blocks, in order, of that block's sum over its rows, in order, computed
+/// by one thread with one kernel: the result is the same bits for any thread count.</para>
 /// </remarks>
 internal sealed class RidgeAccumulator
 {
-    public const int BlockRows = 128;
+    /// <summary>Rows per block.</summary>
+    public const int BlockRows = 256;
+
+    private const int P = GramKernel.PanelWidth;
 
     private readonly int _features, _outputs;
-    private readonly double[] _gram;     // [F, F], upper triangle filled until Solve
-    private readonly double[] _cross;    // [F, K]
-    private readonly double[] _zBlock;   // [F, BlockRows]: feature-major, so each feature's block is contiguous
-    private readonly double[] _yBlock;   // [K, BlockRows]
-    private int _filled;
+    private readonly int _zPanels, _panels, _width;
+    private readonly double[] _product;    // [width, width]: rows of Z's panels, upper triangle, columns Z then Y
+    private readonly double[][] _blocks;   // two buffers of [panels][BlockRows][P]
+    private readonly int _threads;
+    private int _current, _filled;
 
+    // The block being folded in by the workers.
+    private double[] _jobBlock = [];
+    private int _jobRows, _nextPanel;
+    private Task[] _pending = [];
+
+    /// <summary>An accumulator for F features and K targets; the threads are <see cref="ComputeSettings.MaxThreads"/> now.</summary>
     public RidgeAccumulator(int features, int outputs)
     {
         _features = features;
         _outputs = outputs;
-        _gram = new double[features * features];
-        _cross = new double[features * outputs];
-        _zBlock = new double[features * BlockRows];
-        _yBlock = new double[outputs * BlockRows];
+        _zPanels = (features + P - 1) / P;
+        _panels = _zPanels + (outputs + P - 1) / P;
+        _width = _panels * P;
+        _product = new double[(long)_zPanels * P * _width];
+        long work = (long)features * features * BlockRows;
+        _threads = work < 4_000_000 ? 1 : ComputeSettings.MaxThreads;
+        _blocks = [new double[_panels * BlockRows * P], _threads > 1 ? new double[_panels * BlockRows * P] : []];
     }
 
     /// <summary>Rows added so far.</summary>
@@ -43,20 +57,38 @@ internal sealed class RidgeAccumulator
     /// <summary>Adds one row: features z (length F) and targets y (length K).</summary>
     public void Add(ReadOnlySpan<double> z, ReadOnlySpan<double> y)
     {
-        for (int f = 0; f < _features; f++) _zBlock[f * BlockRows + _filled] = z[f];
-        for (int k = 0; k < _outputs; k++) _yBlock[k * BlockRows + _filled] = y[k];
+        Span<double> block = _blocks[_current];
+        int t = _filled * P, stride = BlockRows * P, whole = _features / P;
+        // One panel row (8 contiguous values) at a time; the padding columns stay zero from allocation.
+        for (int p = 0; p < whole; p++) z.Slice(p * P, P).CopyTo(block.Slice(p * stride + t, P));
+        z.Slice(whole * P, _features - whole * P).CopyTo(block.Slice(whole * stride + t, _features - whole * P));
+        for (int k = 0, c = _zPanels * P; k < _outputs; k++, c++) block[(c / P) * stride + t + c % P] = y[k];
         Rows++;
         if (++_filled == BlockRows) Flush();
+    }
+
+    /// <summary>Waits for (and helps) the block being folded in; call before abandoning the accumulator.</summary>
+    public void Complete()
+    {
+        if (_pending.Length == 0) return;
+        Work();
+        Task.WaitAll(_pending);
+        _pending = [];
     }
 
     /// <summary>Solves for the readout <c>[K, F]</c> with penalty <paramref name="ridge"/> on every weight but the first (bias).</summary>
     public double[] Solve(double ridge)
     {
-        Flush();
-        int f = _features, kk = _outputs;
-        Matrix a = Matrix.Build.Dense(f, f, (i, j) => i <= j ? _gram[i * f + j] : _gram[j * f + i]);
+        Complete();
+        if (_filled > 0)
+        {
+            Fold(_blocks[_current], _filled);
+            _filled = 0;
+        }
+        int f = _features, kk = _outputs, width = _width, yColumn = _zPanels * P;
+        Matrix a = Matrix.Build.Dense(f, f, (i, j) => i <= j ? _product[i * width + j] : _product[j * width + i]);
         for (int i = 1; i < f; i++) a[i, i] += ridge;
-        Matrix c = Matrix.Build.Dense(f, kk, (i, j) => _cross[i * kk + j]);
+        Matrix c = Matrix.Build.Dense(f, kk, (i, j) => _product[i * width + yColumn + j]);
         Matrix w;
         try
         {
@@ -77,72 +109,46 @@ internal sealed class RidgeAccumulator
 
     private void Flush()
     {
-        int n = _filled;
-        if (n == 0) return;
-        if (n < BlockRows)
+        if (_threads == 1)
         {
-            // Zero the unused tail of each feature's block, so the kernel can always run whole blocks.
-            for (int f = 0; f < _features; f++) Array.Clear(_zBlock, f * BlockRows + n, BlockRows - n);
-            for (int k = 0; k < _outputs; k++) Array.Clear(_yBlock, k * BlockRows + n, BlockRows - n);
+            Fold(_blocks[0], BlockRows);
         }
-        int fc = _features;
-        int groups = (fc + 3) / 4;
-        if ((long)fc * fc * BlockRows < 4_000_000) for (int g = 0; g < groups; g++) FoldRows(g * 4);
-        else Parallel.For(0, groups, g => FoldRows(g * 4));
+        else
+        {
+            // The previous block must be in before this one starts: each element sums its blocks in order.
+            Complete();
+            _jobBlock = _blocks[_current];
+            _jobRows = BlockRows;
+            _nextPanel = 0;
+            _pending = new Task[_threads - 1];
+            for (int i = 0; i < _pending.Length; i++) _pending[i] = Task.Run(Work);
+            _current ^= 1;
+        }
         _filled = 0;
     }
 
-    /// <summary>Rows i0..i0+3 of G (from the diagonal on) and of C.</summary>
-    private void FoldRows(int i0)
+    private void Fold(double[] block, int rows)
     {
-        int fc = _features, b = BlockRows;
-        int rows = Math.Min(4, fc - i0);
-        ReadOnlySpan<double> z = _zBlock;
-        ReadOnlySpan<double> z0 = z.Slice(i0 * b, b);
-        ReadOnlySpan<double> z1 = rows > 1 ? z.Slice((i0 + 1) * b, b) : z0;
-        ReadOnlySpan<double> z2 = rows > 2 ? z.Slice((i0 + 2) * b, b) : z0;
-        ReadOnlySpan<double> z3 = rows > 3 ? z.Slice((i0 + 3) * b, b) : z0;
-        for (int j = i0; j < fc; j++)
-        {
-            var (s0, s1, s2, s3) = Dot4(z0, z1, z2, z3, z.Slice(j * b, b));
-            _gram[i0 * fc + j] += s0;
-            if (rows > 1 && j >= i0 + 1) _gram[(i0 + 1) * fc + j] += s1;
-            if (rows > 2 && j >= i0 + 2) _gram[(i0 + 2) * fc + j] += s2;
-            if (rows > 3 && j >= i0 + 3) _gram[(i0 + 3) * fc + j] += s3;
-        }
-        ReadOnlySpan<double> y = _yBlock;
-        int kk = _outputs;
-        for (int k = 0; k < kk; k++)
-        {
-            var (s0, s1, s2, s3) = Dot4(z0, z1, z2, z3, y.Slice(k * b, b));
-            _cross[i0 * kk + k] += s0;
-            if (rows > 1) _cross[(i0 + 1) * kk + k] += s1;
-            if (rows > 2) _cross[(i0 + 2) * kk + k] += s2;
-            if (rows > 3) _cross[(i0 + 3) * kk + k] += s3;
-        }
+        for (int p = 0; p < _zPanels; p++) FoldPanel(block, rows, p);
     }
 
-    private static (double, double, double, double) Dot4(ReadOnlySpan<double> a0, ReadOnlySpan<double> a1,
-        ReadOnlySpan<double> a2, ReadOnlySpan<double> a3, ReadOnlySpan<double> x)
+    /// <summary>Claims the job's row panels one at a time (largest first) until none is left.</summary>
+    private void Work()
     {
-        int w = Vector<double>.Count, n = x.Length, i = 0;
-        Vector<double> v0 = default, v1 = default, v2 = default, v3 = default;
-        for (; i + w <= n; i += w)
+        int p;
+        while ((p = Interlocked.Increment(ref _nextPanel) - 1) < _zPanels) FoldPanel(_jobBlock, _jobRows, p);
+    }
+
+    /// <summary>Rows p*P .. p*P+P-1 of the product, from column p*P on.</summary>
+    private void FoldPanel(double[] block, int rows, int p)
+    {
+        int stride = BlockRows * P;
+        ReadOnlySpan<double> a = block.AsSpan(p * stride, stride);
+        for (int q = p; q < _panels; q++)
         {
-            var xv = new Vector<double>(x.Slice(i, w));
-            v0 += new Vector<double>(a0.Slice(i, w)) * xv;
-            v1 += new Vector<double>(a1.Slice(i, w)) * xv;
-            v2 += new Vector<double>(a2.Slice(i, w)) * xv;
-            v3 += new Vector<double>(a3.Slice(i, w)) * xv;
+            ReadOnlySpan<double> b = block.AsSpan(q * stride, stride);
+            GramKernel.MultiplyAdd4x8(a, 0, b, rows, _product.AsSpan(p * P * _width + q * P), _width);
+            GramKernel.MultiplyAdd4x8(a, 4, b, rows, _product.AsSpan((p * P + 4) * _width + q * P), _width);
         }
-        double s0 = Vector.Sum(v0), s1 = Vector.Sum(v1), s2 = Vector.Sum(v2), s3 = Vector.Sum(v3);
-        for (; i < n; i++)
-        {
-            s0 += a0[i] * x[i];
-            s1 += a1[i] * x[i];
-            s2 += a2[i] * x[i];
-            s3 += a3[i] * x[i];
-        }
-        return (s0, s1, s2, s3);
     }
 }

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Reservoir;
+using MLNet.Recurrent.Core.Reservoir.Internals;
+
+namespace MLNet.Recurrent.Benchmarks;
+
+/// <summary>
+/// A Stopwatch loop for development: the parts of an echo state network fit on 10^5 steps (drawing W and estimating its
+/// spectral radius, the reservoir steps alone, the readout's block products alone, the whole fit), with the process's
+/// CPU time beside the wall time so a loaded machine shows as wall >> CPU.
+/// </summary>
+internal static class QuickEchoState
+{
+    public static void Run(string[] args)
+    {
+        int[] sizes = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [100, 300, 1000];
+        int threads = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
+        const int Steps = 100_000;
+        double[] series = MackeyGlass.Generate(Steps);
+        Console.WriteLine($"{Steps:N0} steps, {threads} threads of {Environment.ProcessorCount} cores; times are wall (process CPU) seconds");
+        using var scope = ComputeSettings.UseThreads(threads);
+        foreach (int units in sizes)
+        {
+            var options = EchoStateBenchmarks.Options(units);
+            var (draw, drawCpu) = Time(() => EchoStateReservoir.Create(options));
+            var reservoir = EchoStateReservoir.Create(options);
+            var x = new double[units];
+            var scratch = new double[units];
+            var (run, runCpu) = Time(() =>
+            {
+                for (int t = 0; t < Steps; t++) reservoir.Update(x, series.AsSpan(t, 1), [], scratch);
+            });
+            var z = new double[options.ReadoutFeatures];
+            var y = new double[1];
+            for (int i = 0; i < z.Length; i++) z[i] = Math.Sin(i);
+            var (gram, gramCpu) = Time(() =>
+            {
+                var accumulator = new RidgeAccumulator(options.ReadoutFeatures, 1);
+                for (int t = 0; t < Steps; t++) accumulator.Add(z, y);
+                accumulator.Complete();
+            });
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
+            EchoStateNetwork? esn = null;
+            var (fit, fitCpu) = Time(() => esn = EchoStateNetwork.FitForecaster(options, series));
+            double mb = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6;
+            double gflops = 2.0 * options.ReadoutFeatures * options.ReadoutFeatures / 2 * Steps / 1e9;
+            Console.WriteLine($"{units,5} units: draw + radius {draw:F3} ({drawCpu:F3})  reservoir {run:F2} ({runCpu:F2})  " +
+                $"normal equations {gram:F2} ({gramCpu:F2}, {gflops / gram:F1} GFLOP/s)  fit {fit:F2} ({fitCpu:F2}), {mb:F1} MB allocated; " +
+                $"radius change {reservoir.SpectralRadiusChange:E1}, load {LoadAverage()}");
+        }
+    }
+
+    private static (double Wall, double Cpu) Time(Action action)
+    {
+        using var process = Process.GetCurrentProcess();
+        TimeSpan cpu0 = process.TotalProcessorTime;
+        long t0 = Stopwatch.GetTimestamp();
+        action();
+        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
+    }
+
+    internal static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}
