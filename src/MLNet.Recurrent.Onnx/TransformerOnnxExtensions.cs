@@ -1,6 +1,7 @@
 using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.Onnx.Internals;
 using MLNet.Recurrent.SequenceClassification;
+using MLNet.Recurrent.SequenceLabeling;
 
 namespace MLNet.Recurrent.Onnx;
 
@@ -31,6 +32,28 @@ public static class TransformerOnnxExtensions
         ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(destination);
         OnnxModels.Write(ClassifierGraph.Build(transformer), destination);
+    }
+
+    /// <summary>
+    /// Writes the labeller as an ONNX model. Inputs, as for the classifier: the feature column named as in ML.NET
+    /// (<see cref="SequenceLabelingTransformer.FeatureColumnName"/>), int64 <c>[B, T]</c> raw key values (1..N, 0 for a
+    /// missing key) or float <c>[B, T, D]</c> frames, and <see cref="OnnxTensorNames.Lengths"/>, int32 <c>[B]</c>.
+    /// Outputs of a softmax labeller, as ML.NET's columns but with a batch and step axis: <c>Scores</c> float
+    /// <c>[B, T, K]</c> (each step's class probabilities) and <c>PredictedLabels</c> int64 <c>[B, T]</c> (1-based
+    /// keys); steps past a row's length hold zeros and key 0. A CRF labeller (<c>OutputLayer = Crf</c>) gives its
+    /// per-step emission scores, <see cref="OnnxTensorNames.Logits"/> float <c>[B, T, K]</c> (zero past a length),
+    /// and its learned <see cref="OnnxTensorNames.CrfTransitions"/>, <see cref="OnnxTensorNames.CrfStartTransitions"/>
+    /// and <see cref="OnnxTensorNames.CrfEndTransitions"/>; Viterbi decoding (the labels) and the marginals (the
+    /// <c>Scores</c>) stay outside the graph: run <c>LinearChainCrf.Decode</c> (MLNet.Recurrent.Core) or any Viterbi
+    /// over those outputs. The metadata holds the class names in key order (<c>mlnet_recurrent.class_names</c>).
+    /// </summary>
+    /// <param name="transformer">A fitted (or loaded) labeller.</param>
+    /// <param name="destination">A writable stream; the model is written at its position and it is left open.</param>
+    public static void ExportToOnnx(this SequenceLabelingTransformer transformer, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        ArgumentNullException.ThrowIfNull(destination);
+        OnnxModels.Write(LabelerGraph.Build(transformer), destination);
     }
 
     /// <summary>
