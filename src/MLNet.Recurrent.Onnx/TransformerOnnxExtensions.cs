@@ -41,7 +41,7 @@ public static class TransformerOnnxExtensions
     /// Outputs of a softmax labeller, as ML.NET's columns but with a batch and step axis: <c>Scores</c> float
     /// <c>[B, T, K]</c> (each step's class probabilities) and <c>PredictedLabels</c> int64 <c>[B, T]</c> (1-based
     /// keys); steps past a row's length hold zeros and key 0. A CRF labeller (<c>OutputLayer = Crf</c>) gives its
-    /// per-step emission scores, <see cref="OnnxTensorNames.Logits"/> float <c>[B, T, K]</c> (zero past a length),
+    /// per-step emission scores, <see cref="OnnxTensorNames.Logits"/> float <c>[B, T, K]</c> (past a row's length: padding, to be ignored),
     /// and its learned <see cref="OnnxTensorNames.CrfTransitions"/>, <see cref="OnnxTensorNames.CrfStartTransitions"/>
     /// and <see cref="OnnxTensorNames.CrfEndTransitions"/>; Viterbi decoding (the labels) and the marginals (the
     /// <c>Scores</c>) stay outside the graph: run <c>LinearChainCrf.Decode</c> (MLNet.Recurrent.Core) or any Viterbi

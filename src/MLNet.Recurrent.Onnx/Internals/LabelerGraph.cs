@@ -52,8 +52,9 @@ internal static class LabelerGraph
         }
         else
         {
-            string emissions = g.Node("Where", "emissions", [valid3, values.Logits, g.FloatScalar("zero", 0f)]);
-            g.Output(emissions, OnnxTensorNames.Logits, DataType.Float, "batch", "steps", (long)k);
+            // Padding steps keep the scores of zero features (the output bias), as the engine's: a decoder reads only
+            // the first length steps of each row.
+            g.Output(values.Logits, OnnxTensorNames.Logits, DataType.Float, "batch", "steps", (long)k);
             CrfGraph.AddTransitionOutputs(g, network);
         }
 

@@ -41,7 +41,7 @@ internal sealed class OnnxGraphBuilder
     {
         if (value != name)
         {
-            _names.Add(name);
+            if (!_names.Add(name)) ThrowHelper.Internal($"Graph output '{name}' is already the name of another value.");
             _graph.Node.Add(MakeNode("Identity", [value], [name]));
         }
         _graph.Output.Add(ValueInfo(name, type, dims));
