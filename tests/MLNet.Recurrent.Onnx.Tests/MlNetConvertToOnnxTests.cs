@@ -10,7 +10,8 @@ namespace MLNet.Recurrent.Onnx.Tests;
 /// pipelines, the facts behind README "Scale": it refuses a pipeline holding one of our transformers (it does not
 /// drop it silently), and even the text preparation in front of a recurrent model would not give it rows to read:
 /// the converted TokenizeIntoWords + MapValueToKey hands on the keys of a whole batch as one row, so each row's
-/// length, which a recurrent model needs, is gone. If ML.NET changes either, these tests say so.
+/// length, which a recurrent model needs, is gone; with NormalizeText in front the converter fails on its own. If
+/// ML.NET changes any of this, these tests say so.
 /// </summary>
 public sealed class MlNetConvertToOnnxTests
 {
@@ -40,6 +41,19 @@ public sealed class MlNetConvertToOnnxTests
 
         var error = Assert.Throws<InvalidOperationException>(() => ml.Model.ConvertToOnnx(model, data, new MemoryStream()));
         Assert.Contains("can not be fully converted", error.Message);
+    }
+
+    [Fact]
+    public void ml_nets_convert_to_onnx_fails_on_normalize_text_in_front_of_the_tokenizer_even_without_our_transformer()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = Data(ml);
+        ITransformer prefix = ml.Transforms.Text.NormalizeText("Normalized", "Text")
+            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Tokens")).Fit(data);
+
+        var error = Assert.Throws<KeyNotFoundException>(() => ml.Model.ConvertToOnnx(prefix, data, new MemoryStream()));
+        Assert.Contains("'Normalized'", error.Message);
     }
 
     [Fact]
