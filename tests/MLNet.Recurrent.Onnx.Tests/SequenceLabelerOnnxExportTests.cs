@@ -76,17 +76,25 @@ public sealed class SequenceLabelerOnnxExportTests
     }
 
     [Fact]
-    public void a_crf_labellers_exported_emissions_and_transitions_decode_outside_the_graph_to_ml_nets_labels_and_scores()
+    public void a_crf_labellers_graph_gives_ml_nets_viterbi_labels_and_its_outputs_decode_outside_to_the_same_labels_and_scores()
     {
         var ml = new MLContext(seed: 1);
         var (model, labeller) = FitTokens(ml, Options(CellType.Lstm, 1, true, SequenceOutputLayer.Crf));
         var test = WordRows(25, seed: 13);
+        test[1].Tokens = ["fish"];
+        test[1].Tags = ["V"];
         IDataView scored = model.Transform(ml.Data.LoadFromEnumerable(test));
         var (keys, lengths, steps) = Keys(scored);
         int b = lengths.Length;
+        byte[] onnx = Export(labeller);
 
-        var outputs = Run(Export(labeller), Int64("Tokens", keys, b, steps), Int32(OnnxTensorNames.Lengths, lengths, b));
+        var outputs = Run(onnx, Int64("Tokens", keys, b, steps), Int32(OnnxTensorNames.Lengths, lengths, b));
         Assert.DoesNotContain("Scores", outputs.Keys);
+        float[] expectedKeys = Padded(Column<VBuffer<uint>>(scored, "PredictedLabels"), lengths, steps, 1);
+        Assert.Equal(expectedKeys, outputs["PredictedLabels"].Data); // Viterbi in the graph
+        // A batch of one step, beside an empty row.
+        var single = Run(onnx, Int64("Tokens", [keys[steps], 0], 2, 1), Int32(OnnxTensorNames.Lengths, [1, 0], 2));
+        Assert.Equal([expectedKeys[steps], 0f], single["PredictedLabels"].Data);
 
         // Viterbi and the marginals, outside the graph: the engine's CRF layer over ONNX Runtime's outputs.
         var crf = new LinearChainCrf(new ParameterSet(), Classes);
@@ -111,7 +119,7 @@ public sealed class SequenceLabelerOnnxExportTests
                 decodedKeys[r * steps + t] = tags[t * b + r] + 1;
                 marginals.Span.Slice((t * b + r) * Classes, Classes).CopyTo(decodedScores.AsSpan((r * steps + t) * Classes, Classes));
             }
-        Assert.Equal(Padded(Column<VBuffer<uint>>(scored, "PredictedLabels"), lengths, steps, 1), decodedKeys);
+        Assert.Equal(expectedKeys, decodedKeys);
         Assert.True(MaxDifference(Padded(Column<VBuffer<float>>(scored, "Scores"), lengths, steps, Classes), decodedScores, "CRF marginals from ONNX emissions") <= Tolerance);
     }
 
