@@ -11,7 +11,7 @@ namespace MLNet.Recurrent.Onnx.Internals;
 /// <see cref="OnnxTensorNames.CrfEndTransitions"/> <c>[K]</c>, as <c>LinearChainCrf</c> names and lays them out;
 /// and Viterbi decoding in the graph, two <c>Scan</c> nodes (see <see cref="Viterbi"/>).
 /// </summary>
-internal static class CrfGraph
+internal static partial class CrfGraph
 {
     public static void AddTransitionOutputs(OnnxGraphBuilder g, SequenceNetwork network)
     {

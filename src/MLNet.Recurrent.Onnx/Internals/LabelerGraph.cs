@@ -56,6 +56,8 @@ internal static class LabelerGraph
             // the first length steps of each row.
             g.Output(values.Logits, OnnxTensorNames.Logits, DataType.Float, "batch", "steps", (long)k);
             CrfGraph.AddTransitionOutputs(g, network);
+            string marginals = CrfGraph.Marginals(g, network, values.Logits, lengthColumn, steps);
+            g.Output(marginals, SequenceLabelingTransformer.ScoresColumnName, DataType.Float, "batch", "steps", (long)k);
             string tags = CrfGraph.Viterbi(g, network, values.Logits, lengthColumn, steps);
             string key = g.Node("Add", "predicted_key", [tags, g.Int64Scalar("one_int64", 1)]);
             string labels = g.Node("Where", "predicted_labels", [valid, key, g.Int64Scalar("missing_key", 0)]);
