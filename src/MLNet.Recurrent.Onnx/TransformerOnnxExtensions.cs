@@ -38,14 +38,16 @@ public static class TransformerOnnxExtensions
     /// Writes the labeller as an ONNX model. Inputs, as for the classifier: the feature column named as in ML.NET
     /// (<see cref="SequenceLabelingTransformer.FeatureColumnName"/>), int64 <c>[B, T]</c> raw key values (1..N, 0 for a
     /// missing key) or float <c>[B, T, D]</c> frames, and <see cref="OnnxTensorNames.Lengths"/>, int32 <c>[B]</c>.
-    /// Outputs of a softmax labeller, as ML.NET's columns but with a batch and step axis: <c>Scores</c> float
-    /// <c>[B, T, K]</c> (each step's class probabilities) and <c>PredictedLabels</c> int64 <c>[B, T]</c> (1-based
-    /// keys); steps past a row's length hold zeros and key 0. A CRF labeller (<c>OutputLayer = Crf</c>) gives its
-    /// per-step emission scores, <see cref="OnnxTensorNames.Logits"/> float <c>[B, T, K]</c> (past a row's length: padding, to be ignored),
-    /// and its learned <see cref="OnnxTensorNames.CrfTransitions"/>, <see cref="OnnxTensorNames.CrfStartTransitions"/>
-    /// and <see cref="OnnxTensorNames.CrfEndTransitions"/>; Viterbi decoding (the labels) and the marginals (the
-    /// <c>Scores</c>) stay outside the graph: run <c>LinearChainCrf.Decode</c> (MLNet.Recurrent.Core) or any Viterbi
-    /// over those outputs. The metadata holds the class names in key order (<c>mlnet_recurrent.class_names</c>).
+    /// Outputs, as ML.NET's columns but with a batch and step axis: <c>Scores</c> float <c>[B, T, K]</c> (each
+    /// step's class probabilities) and <c>PredictedLabels</c> int64 <c>[B, T]</c> (1-based keys); steps past a row's
+    /// length hold zeros and key 0. A CRF labeller (<c>OutputLayer = Crf</c>) computes them in the graph as ML.NET
+    /// does: <c>PredictedLabels</c> is the Viterbi path and <c>Scores</c> the forward-backward marginals (each two
+    /// <c>Scan</c> nodes); it also gives its per-step emission scores, <see cref="OnnxTensorNames.Logits"/> float
+    /// <c>[B, T, K]</c> (past a row's length: padding, to be ignored), and its learned
+    /// <see cref="OnnxTensorNames.CrfTransitions"/>, <see cref="OnnxTensorNames.CrfStartTransitions"/> and
+    /// <see cref="OnnxTensorNames.CrfEndTransitions"/>, for a caller that decodes differently (n-best, constraints).
+    /// A call needs at least one step (T &gt;= 1); rows may be empty. The metadata holds the class names in key
+    /// order (<c>mlnet_recurrent.class_names</c>).
     /// </summary>
     /// <param name="transformer">A fitted (or loaded) labeller.</param>
     /// <param name="destination">A writable stream; the model is written at its position and it is left open.</param>

@@ -43,6 +43,18 @@ public sealed class MlNetConvertToOnnxTests
         Assert.Contains("can not be fully converted", error.Message);
     }
 
+    [Theory]
+    [InlineData("ICanSaveOnnx")]
+    [InlineData("ISaveAsOnnx")]
+    [InlineData("OnnxContext")]
+    [InlineData("OnnxNode")]
+    public void the_types_a_convert_to_onnx_hook_would_implement_or_call_are_internal_to_ml_net(string name)
+    {
+        Type? type = typeof(Microsoft.ML.Data.TextLoader).Assembly.GetType("Microsoft.ML.Model.OnnxConverter." + name);
+        Assert.NotNull(type);
+        Assert.False(type.IsPublic);
+    }
+
     [Fact]
     public void ml_nets_convert_to_onnx_fails_on_normalize_text_in_front_of_the_tokenizer_even_without_our_transformer()
     {
