@@ -21,11 +21,24 @@ public static class OnnxTensorNames
     /// <summary>Input of an LSTM model with carried state: float <c>[L*dirs, B, H]</c> initial cell states (zeros to start).</summary>
     public const string InitialCell = "initial_c";
 
-    /// <summary>Output: float logits, <c>[B, K]</c> for a pooled network, <c>[B, T, K]</c> for a per-step one.</summary>
+    /// <summary>Output: float logits, <c>[B, K]</c> for a pooled network, <c>[B, T, K]</c> for a per-step one (a CRF's emission scores).</summary>
     public const string Logits = "logits";
 
-    /// <summary>Output: the softmax of <see cref="Logits"/> over its last dimension.</summary>
+    /// <summary>Output: the softmax of <see cref="Logits"/> over its last dimension (not written for a CRF output layer).</summary>
     public const string Probabilities = "probabilities";
+
+    /// <summary>
+    /// Output of a model whose output layer is a CRF: float <c>[K, K]</c> transition scores, row the previous tag and
+    /// column the next (a constant; with <see cref="Logits"/>, the per-step emission scores, it is what Viterbi
+    /// decoding needs).
+    /// </summary>
+    public const string CrfTransitions = "crf_transitions";
+
+    /// <summary>Output of a CRF model: float <c>[K]</c>, the score of a tag path starting in each tag (a constant).</summary>
+    public const string CrfStartTransitions = "crf_start_transitions";
+
+    /// <summary>Output of a CRF model: float <c>[K]</c>, the score of a tag path ending in each tag (a constant).</summary>
+    public const string CrfEndTransitions = "crf_end_transitions";
 
     /// <summary>Output of a model with carried state: float <c>[L*dirs, B, H]</c> hidden states after each sequence's last step.</summary>
     public const string FinalHidden = "final_h";

@@ -19,7 +19,10 @@ public static class SequenceNetworkOnnxExtensions
     /// <c>[B, T]</c>) or <see cref="OnnxTensorNames.Frames"/> (float <c>[B, T, D]</c>), and
     /// <see cref="OnnxTensorNames.Lengths"/> (int32 <c>[B]</c>). Outputs: <see cref="OnnxTensorNames.Logits"/> and
     /// <see cref="OnnxTensorNames.Probabilities"/>, <c>[B, K]</c> (pooled) or <c>[B, T, K]</c> (per step).
-    /// Dropout is inference's (none).
+    /// Dropout is inference's (none). A CRF output layer gives no probabilities: its logits are the per-step emission
+    /// scores, written with the constant outputs <see cref="OnnxTensorNames.CrfTransitions"/>,
+    /// <see cref="OnnxTensorNames.CrfStartTransitions"/> and <see cref="OnnxTensorNames.CrfEndTransitions"/>, and
+    /// Viterbi decoding (<see cref="Core.Layers.LinearChainCrf.Decode"/>) runs outside the graph.
     /// </summary>
     /// <param name="network">The network; its current weights are written.</param>
     /// <param name="destination">A writable stream; the model is written at its position and it is left open.</param>
@@ -28,6 +31,10 @@ public static class SequenceNetworkOnnxExtensions
     /// and return <see cref="OnnxTensorNames.FinalHidden"/> (and <see cref="OnnxTensorNames.FinalCell"/>), so a
     /// caller can carry the state across calls (streaming generation); the given state replaces a learned one.
     /// </param>
+    /// <exception cref="NotSupportedException">
+    /// The network has character-level word features (<see cref="SequenceNetworkOptions.CharacterVocabularySize"/> &gt; 0),
+    /// which the export does not include.
+    /// </exception>
     public static void ExportToOnnx(this SequenceNetwork network, Stream destination, bool stateInputs = false)
     {
         ArgumentNullException.ThrowIfNull(network);

@@ -1,6 +1,7 @@
 using MLNet.Recurrent.LanguageModel;
 using MLNet.Recurrent.Onnx.Internals;
 using MLNet.Recurrent.SequenceClassification;
+using MLNet.Recurrent.SequenceLabeling;
 
 namespace MLNet.Recurrent.Onnx;
 
@@ -31,6 +32,30 @@ public static class TransformerOnnxExtensions
         ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(destination);
         OnnxModels.Write(ClassifierGraph.Build(transformer), destination);
+    }
+
+    /// <summary>
+    /// Writes the labeller as an ONNX model. Inputs, as for the classifier: the feature column named as in ML.NET
+    /// (<see cref="SequenceLabelingTransformer.FeatureColumnName"/>), int64 <c>[B, T]</c> raw key values (1..N, 0 for a
+    /// missing key) or float <c>[B, T, D]</c> frames, and <see cref="OnnxTensorNames.Lengths"/>, int32 <c>[B]</c>.
+    /// Outputs, as ML.NET's columns but with a batch and step axis: <c>Scores</c> float <c>[B, T, K]</c> (each
+    /// step's class probabilities) and <c>PredictedLabels</c> int64 <c>[B, T]</c> (1-based keys); steps past a row's
+    /// length hold zeros and key 0. A CRF labeller (<c>OutputLayer = Crf</c>) computes them in the graph as ML.NET
+    /// does: <c>PredictedLabels</c> is the Viterbi path and <c>Scores</c> the forward-backward marginals (each two
+    /// <c>Scan</c> nodes); it also gives its per-step emission scores, <see cref="OnnxTensorNames.Logits"/> float
+    /// <c>[B, T, K]</c> (past a row's length: padding, to be ignored), and its learned
+    /// <see cref="OnnxTensorNames.CrfTransitions"/>, <see cref="OnnxTensorNames.CrfStartTransitions"/> and
+    /// <see cref="OnnxTensorNames.CrfEndTransitions"/>, for a caller that decodes differently (n-best, constraints).
+    /// A call needs at least one step (T &gt;= 1); rows may be empty. The metadata holds the class names in key
+    /// order (<c>mlnet_recurrent.class_names</c>).
+    /// </summary>
+    /// <param name="transformer">A fitted (or loaded) labeller.</param>
+    /// <param name="destination">A writable stream; the model is written at its position and it is left open.</param>
+    public static void ExportToOnnx(this SequenceLabelingTransformer transformer, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        ArgumentNullException.ThrowIfNull(destination);
+        OnnxModels.Write(LabelerGraph.Build(transformer), destination);
     }
 
     /// <summary>

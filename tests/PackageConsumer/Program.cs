@@ -1,6 +1,7 @@
 // The package consumer check (build/check-packages.sh): a user's app that has only the NuGet packages.
 //   PackageConsumer train   <dir> <MLNet.Recurrent assembly version> <Microsoft.ML version>
 //     checks it runs with the packages it was meant to, trains a tiny LSTM classifier, checks it learned,
+//     exports it to ONNX (MLNet.Recurrent.Onnx) and checks ONNX Runtime gives the same scores (within 1e-5),
 //     saves <dir>/model.zip and the predictions of held-out sentences to <dir>/expected.tsv
 //   PackageConsumer predict <dir>
 //     in a NEW process: loads the model with plain ML.NET (no registration call), predicts the same
@@ -9,7 +10,11 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using MLNet.Recurrent;
+using MLNet.Recurrent.Onnx;
 using MLNet.Recurrent.SequenceClassification;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -57,10 +62,45 @@ static int Train(string dir, string expectedVersion, string expectedMlNet)
     if (correct < heldOut.Length * 9 / 10) return Fail($"the classifier did not learn: {correct}/{heldOut.Length} right, expected at least 90%");
 
     Directory.CreateDirectory(dir);
+    int onnx = CheckOnnx(ml, model, heldOut, predictions, Path.Combine(dir, "classifier.onnx"));
+    if (onnx != 0) return onnx;
     ml.Model.Save(model, train.Schema, Path.Combine(dir, "model.zip"));
     File.WriteAllLines(Path.Combine(dir, "expected.tsv"), heldOut.Zip(predictions).Select(p => Line(p.First, p.Second)));
     Console.WriteLine($"saved {Path.Combine(dir, "model.zip")} and {heldOut.Length} predictions");
     return 0;
+}
+
+// The classifier exported to ONNX and run in ONNX Runtime on the keys ML.NET made: the same scores as the engine.
+static int CheckOnnx(MLContext ml, ITransformer model, Review[] heldOut, Prediction[] predictions, string path)
+{
+    var classifier = ((IEnumerable<ITransformer>)model).OfType<SequenceClassificationTransformer>().Single();
+    using (var file = File.Create(path)) classifier.ExportToOnnx(file);
+    IDataView keyed = model.Transform(ml.Data.LoadFromEnumerable(heldOut));
+    var rows = new List<uint[]>();
+    using (var cursor = keyed.GetRowCursor([keyed.Schema["Tokens"]]))
+    {
+        var getter = cursor.GetGetter<VBuffer<uint>>(keyed.Schema["Tokens"]);
+        VBuffer<uint> keys = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref keys);
+            rows.Add(keys.DenseValues().ToArray());
+        }
+    }
+    int b = rows.Count, steps = rows.Max(r => r.Length);
+    var tokens = new DenseTensor<long>([b, steps]);
+    for (int r = 0; r < b; r++)
+        for (int t = 0; t < rows[r].Length; t++) tokens[r, t] = rows[r][t];
+    var lengths = new DenseTensor<int>(rows.Select(r => r.Length).ToArray(), [b]);
+    using var session = new InferenceSession(path);
+    using var results = session.Run([NamedOnnxValue.CreateFromTensor("Tokens", tokens), NamedOnnxValue.CreateFromTensor(OnnxTensorNames.Lengths, lengths)]);
+    float[] scores = results.Single(v => v.Name == "Score").AsTensor<float>().ToArray();
+    float largest = 0;
+    for (int r = 0; r < b; r++)
+        for (int k = 0; k < predictions[r].Score.Length; k++)
+            largest = Math.Max(largest, Math.Abs(scores[r * predictions[r].Score.Length + k] - predictions[r].Score[k]));
+    Console.WriteLine($"ONNX export ({new FileInfo(path).Length} bytes) in ONNX Runtime: largest score difference from ML.NET {largest:E1} over {b} sentences");
+    return largest <= 1e-5f ? 0 : Fail($"ONNX Runtime's scores differ from ML.NET's by {largest}, more than 1e-5");
 }
 
 static int Predict(string dir)

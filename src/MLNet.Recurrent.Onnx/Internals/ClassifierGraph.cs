@@ -38,12 +38,7 @@ internal static class ClassifierGraph
         }
         if (o.TokenInput)
         {
-            // Key k (1-based; 0 = missing) reads as TokenIds[k]; keys beyond the N seen at training read as the unknown id 0.
-            int[] ids = transformer.Input.TokenIds!;
-            var table = new long[ids.Length + 1];
-            for (int k = 0; k < ids.Length; k++) table[k] = ids[k];
-            string capped = g.Node("Min", "keys_capped", [input, g.Int64Scalar("last_key", ids.Length)]);
-            input = g.Node("Gather", "token_ids", [g.Int64s("key_to_id", table, table.Length), capped], Int("axis", 0));
+            input = KeyInput.ToTokenIds(g, input, transformer.Input.TokenIds!);
         }
         var values = SequenceNetworkGraph.Emit(g, network, input, lengths, null, null);
         int classes = transformer.ClassCount;
@@ -51,17 +46,17 @@ internal static class ClassifierGraph
         {
             string z0 = g.Node("Gather", "logit_false", [values.Logits, g.Int64Scalar("class_0", 0)], Int("axis", 1));
             string z1 = g.Node("Gather", "logit_true", [values.Logits, g.Int64Scalar("class_1", 1)], Int("axis", 1));
-            string p0 = g.Node("Gather", "probability_false", [values.Probabilities, g.Int64Scalar("class_0", 0)], Int("axis", 1));
-            string p1 = g.Node("Gather", "probability_true", [values.Probabilities, g.Int64Scalar("class_1", 1)], Int("axis", 1));
+            string p0 = g.Node("Gather", "probability_false", [values.Probabilities!, g.Int64Scalar("class_0", 0)], Int("axis", 1));
+            string p1 = g.Node("Gather", "probability_true", [values.Probabilities!, g.Int64Scalar("class_1", 1)], Int("axis", 1));
             g.Output(g.Node("Sub", "log_odds", [z1, z0]), SequenceClassificationTransformer.ScoreColumnName, DataType.Float, "batch");
             g.Output(p1, SequenceClassificationTransformer.ProbabilityColumnName, DataType.Float, "batch");
             g.Output(g.Node("Greater", "predicted_true", [p1, p0]), SequenceClassificationTransformer.PredictedLabelColumnName, DataType.Bool, "batch");
         }
         else
         {
-            g.Output(values.Probabilities, SequenceClassificationTransformer.ScoreColumnName, DataType.Float, "batch", (long)classes);
+            g.Output(values.Probabilities!, SequenceClassificationTransformer.ScoreColumnName, DataType.Float, "batch", (long)classes);
             // ML.NET keys are 1-based; ArgMax keeps the first of tied classes, as the transformer does.
-            string best = g.Node("ArgMax", "best_class", [values.Probabilities], Int("axis", 1), Int("keepdims", 0));
+            string best = g.Node("ArgMax", "best_class", [values.Probabilities!], Int("axis", 1), Int("keepdims", 0));
             g.Output(g.Node("Add", "predicted_key", [best, g.Int64Scalar("one_int64", 1)]), SequenceClassificationTransformer.PredictedLabelColumnName, DataType.Int64, "batch");
         }
 

@@ -15,10 +15,31 @@ internal sealed class OnnxGraphBuilder
     public const long Opset = 17;
 
     private readonly GraphProto _graph = new();
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _names;
 
     /// <summary>Starts an empty graph called <paramref name="name"/>.</summary>
-    public OnnxGraphBuilder(string name) => _graph.Name = name;
+    public OnnxGraphBuilder(string name)
+    {
+        _graph.Name = name;
+        _names = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Starts the body of a <c>Scan</c> or <c>Loop</c> node of <paramref name="outer"/>: names are unique across
+    /// both graphs, because ONNX lets a body see (and forbids it to shadow) the outer graph's values.
+    /// </summary>
+    public OnnxGraphBuilder(string name, OnnxGraphBuilder outer)
+    {
+        _graph.Name = name;
+        _names = outer._names;
+    }
+
+    /// <summary>The graph built so far, for a graph attribute (<see cref="Graph"/>).</summary>
+    public GraphProto ToGraph() => _graph;
+
+    /// <summary>A graph attribute (the body of Scan or Loop).</summary>
+    public static AttributeProto Graph(string name, GraphProto graph) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Graph, G = graph };
 
     /// <summary>A name not used yet in this graph: <paramref name="stem"/>, or <paramref name="stem"/>_2, _3, ...</summary>
     public string Unique(string stem)
@@ -41,7 +62,7 @@ internal sealed class OnnxGraphBuilder
     {
         if (value != name)
         {
-            _names.Add(name);
+            if (!_names.Add(name)) ThrowHelper.Internal($"Graph output '{name}' is already the name of another value.");
             _graph.Node.Add(MakeNode("Identity", [value], [name]));
         }
         _graph.Output.Add(ValueInfo(name, type, dims));

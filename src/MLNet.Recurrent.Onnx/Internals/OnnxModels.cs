@@ -27,7 +27,9 @@ internal static class OnnxModels
         var values = SequenceNetworkGraph.Emit(g, network, input, lengths, h0, c0);
         object[] outDims = o.PerStepOutput ? ["batch", "steps", (long)o.OutputSize] : ["batch", (long)o.OutputSize];
         g.Output(values.Logits, OnnxTensorNames.Logits, DataType.Float, outDims);
-        g.Output(values.Probabilities, OnnxTensorNames.Probabilities, DataType.Float, outDims);
+        if (values.Probabilities is { } probabilities) g.Output(probabilities, OnnxTensorNames.Probabilities, DataType.Float, outDims);
+        else CrfGraph.AddTransitionOutputs(g, network);
+        if (o.OutputLayer == SequenceOutputLayer.Crf) metadata = metadata.Append(new("mlnet_recurrent.output_layer", "Crf"));
         if (stateInputs)
         {
             g.Output(values.FinalHidden, OnnxTensorNames.FinalHidden, DataType.Float, stateDims);

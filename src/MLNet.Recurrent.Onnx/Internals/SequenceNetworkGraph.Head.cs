@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Layers;
 using static MLNet.Recurrent.Onnx.Internals.OnnxGraphBuilder;
+using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Numerics;
 
 namespace MLNet.Recurrent.Onnx.Internals;
@@ -39,8 +40,11 @@ internal sealed partial class SequenceNetworkGraph
         return (logits, _g.Node("Softmax", "probabilities", [logits], Int("axis", -1)));
     }
 
-    /// <summary>The output layer at every step: <c>[B, T, K]</c> logits and probabilities (steps past a length see zero features, as in the engine).</summary>
-    private (string Logits, string Probabilities) PerStepHead(string top)
+    /// <summary>
+    /// The output layer at every step: <c>[B, T, K]</c> logits and probabilities (steps past a length see zero
+    /// features, as in the engine); a CRF's logits are its emission scores and it has no softmax.
+    /// </summary>
+    private (string Logits, string? Probabilities) PerStepHead(string top)
     {
         string features = _g.Node("Transpose", "features_btf", [Masked(top, 0f, "masked_output")], Ints("perm", 1, 0, 2));
         int k = _o.OutputSize, f = _network.RecurrentOutputSize;
@@ -50,6 +54,7 @@ internal sealed partial class SequenceNetworkGraph
             for (int col = 0; col < f; col++) transposed[col * k + row] = w[row * f + col];
         string product = _g.Node("MatMul", "logits_unbiased", [features, _g.Floats("output.weight_transposed", transposed, f, k)]);
         string logits = _g.Node("Add", "logits", [product, _g.Floats("output.bias", _network.Parameters["output.bias"].Value, k)]);
+        if (_o.OutputLayer == SequenceOutputLayer.Crf) return (logits, null);
         return (logits, _g.Node("Softmax", "probabilities", [logits], Int("axis", -1)));
     }
 }

@@ -41,6 +41,7 @@ internal sealed partial class SequenceNetworkGraph
     /// <param name="lengths">The name of the lengths value.</param>
     /// <param name="initialHidden">Float <c>[L*dirs, B, H]</c> initial hidden states, or null for the network's own (learned or zero).</param>
     /// <param name="initialCell">LSTM: float <c>[L*dirs, B, H]</c> initial cell states, or null for the network's own.</param>
+    /// <exception cref="NotSupportedException">The network has character-level word features.</exception>
     /// <returns>
     /// Logits and probabilities (<c>[B, K]</c> pooled, <c>[B, T, K]</c> per step) and the final states
     /// <c>[L*dirs, B, H]</c> (cell: LSTM only, otherwise null).
@@ -50,6 +51,11 @@ internal sealed partial class SequenceNetworkGraph
     {
         if (network.Options.HasSideInput)
             ThrowHelper.Argument(nameof(network), $"reads a side input of {network.Options.SideInputSize} slots, which the ONNX export does not carry yet; export a network built with SideInputSize = 0");
+        if (network.Options.CharacterFeatures)
+        {
+            throw ThrowHelper.NotSupported(nameof(SequenceNetworkOptions.CharacterVocabularySize), network.Options.CharacterVocabularySize,
+                "ONNX export has no counterpart of the character-level word features (each token's characters through a bidirectional LSTM); export a network trained without them (CharacterVocabularySize = 0)");
+        }
         var graph = new SequenceNetworkGraph(g, network);
         return graph.EmitCore(input, lengths, initialHidden, initialCell);
     }

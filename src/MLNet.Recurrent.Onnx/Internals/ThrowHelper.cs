@@ -19,6 +19,10 @@ internal static class ThrowHelper
     public static InvalidDataException Unsupported(string where, string name, string value, string expected) =>
         new($"{where}: '{name}' was {value}; it must be {expected}.");
 
+    /// <summary>A model this exporter cannot write: <c>'{option}' was {value}: {problem}.</c></summary>
+    public static NotSupportedException NotSupported(string option, object value, string problem) =>
+        new($"'{option}' was {value}: {problem}.");
+
     /// <summary>A wrong argument: <c>'{name}' {problem}.</c></summary>
     [DoesNotReturn]
     public static void Argument(string name, string problem) => throw new ArgumentException($"'{name}' {problem}.", name);

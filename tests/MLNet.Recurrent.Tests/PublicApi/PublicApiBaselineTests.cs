@@ -14,7 +14,7 @@ public sealed class PublicApiBaselineTests(ITestOutputHelper output)
 {
     private const string UpdateVariable = "UPDATE_API_BASELINE";
 
-    public static TheoryData<string> Assemblies => ["MLNet.Recurrent.Core", "MLNet.Recurrent"];
+    public static TheoryData<string> Assemblies => ["MLNet.Recurrent.Core", "MLNet.Recurrent", "MLNet.Recurrent.Onnx"];
 
     [Theory]
     [MemberData(nameof(Assemblies))]
