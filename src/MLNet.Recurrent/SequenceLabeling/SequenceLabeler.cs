@@ -15,7 +15,8 @@ namespace MLNet.Recurrent.SequenceLabeling;
 /// of each word, whether each sensor reading belongs to an event, the action in each video frame. The sequence is
 /// tokens (a vector of keys; embeddings are learned) or T frames of D features (any featurizer); the label is a
 /// vector of keys of the same length. Bidirectional LSTM by default (any cell, stacked), with a per-step softmax or a
-/// linear-chain CRF output layer. The transformer adds <c>PredictedLabels</c> (a key vector with the label's
+/// linear-chain CRF output layer, and optional character-level word features (<c>Options.CharacterFeatures</c>: the
+/// words' spellings, read from the token column's <c>KeyValues</c>, label words never seen in training). The transformer adds <c>PredictedLabels</c> (a key vector with the label's
 /// <c>KeyValues</c>) and <c>Scores</c> (T x K probabilities). Create it with
 /// <c>mlContext.Transforms.Recurrent.SequenceLabeler(...)</c>.
 /// </summary>
