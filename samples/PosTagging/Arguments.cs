@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PosTaggingSample;
 
 /// <summary>Command-line options; the defaults are the reference configuration.</summary>
-internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epochs, int Threads, int Limit, int Seed, bool PyTorchInit, bool Bucketed, bool Chars = false)
+internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epochs, int Threads, int Limit, int Seed, bool PyTorchInit, bool Bucketed, bool Chars = false, bool MlNet = false)
 {
     public static Arguments Parse(string[] args)
     {
@@ -25,7 +25,8 @@ internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epoc
                 "--engine-init" => a with { PyTorchInit = false },
                 "--bucketed" => a with { Bucketed = true },
                 "--chars" => a with { Chars = true },
-                var other => throw new ArgumentException($"Unknown option '{other}'; expected --data, --tagset, --crf, --epochs, --threads, --limit, --seed, --engine-init, --bucketed or --chars."),
+                "--mlnet" => a with { MlNet = true },
+                var other => throw new ArgumentException($"Unknown option '{other}'; expected --data, --tagset, --crf, --epochs, --threads, --limit, --seed, --engine-init, --bucketed, --chars or --mlnet."),
             };
         }
         return a;

@@ -6,6 +6,7 @@
 //   dotnet run -c Release --project samples/PosTagging [-- --crf] [--epochs 5] [--threads 1] [--limit N] [--tagset full]
 //     [--engine-init] (the engine's Glorot/orthogonal initialisation instead of PyTorch's) [--bucketed] (length-bucketed batches)
 //     [--chars] (character-level word features: a bidirectional LSTM of 25 over each word's characters)
+//     [--mlnet] (train and label through the ML.NET estimator, mlContext.Transforms.Recurrent.SequenceLabeler, instead)
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -30,6 +31,12 @@ int testUnk = corpus.Test.Sum(s => s.Count(p => vocabulary.IdOf(p.Word) == WordV
 int testUnseen = corpus.Test.Sum(s => s.Count(p => !vocabulary.TrainCounts.ContainsKey(p.Word)));
 Console.WriteLine($"tagset {(arguments.FullTags ? "full" : "base")}: {corpus.Tags.Length} tags; word types in train {vocabulary.TrainCounts.Count:N0}; " +
                   $"vocabulary {vocabulary.Count:N0}; test tokens <unk> {testUnk:N0}, never seen in train {testUnseen:N0}");
+
+if (arguments.MlNet)
+{
+    MlNetRun.Run(corpus, vocabulary, arguments);
+    return;
+}
 
 // Character ids for the optional character features: 0 = padding, 1 = a character not seen in train, then train's characters.
 var charIds = new Dictionary<Rune, int>();

@@ -13,7 +13,13 @@ public static class BeamSearch
 {
     private sealed record Beam(int[] Tokens, double LogProbability, int Row);
 
-    /// <summary>Runs the search and returns the finished hypotheses, best score first.</summary>
+    /// <summary>
+    /// Runs the search and returns the finished hypotheses, best score first. A hypothesis is finished when it picks
+    /// the end token (its log-probability includes the end token's; its tokens do not), when the stop predicate says
+    /// so, or when it reaches <c>MaxLength</c> (the tokens' log-probability, no end token). Its score is
+    /// <c>logP / length^alpha</c> (see <see cref="BeamSearchOptions.LengthPenalty"/> and
+    /// <see cref="BeamSearchOptions.LengthCountsEndToken"/>).
+    /// </summary>
     /// <param name="decoder">The model; it is reset and then reordered as beams are chosen.</param>
     /// <param name="prompt">Tokens read before generating; at least one (a start symbol if there is no text).</param>
     /// <param name="options">Width, length, normalization, groups, end token.</param>
@@ -71,12 +77,12 @@ public static class BeamSearch
                     if (next[g].Count == perGroup || double.IsNegativeInfinity(c.LogP)) break;
                     if (c.Token == options.EndToken)
                     {
-                        finished[g].Add(Finish(c.Parent.Tokens, c.LogP, g, options.LengthPenalty));
+                        finished[g].Add(Finish(c.Parent.Tokens, c.LogP, g, options.LengthPenalty, options.LengthCountsEndToken ? 1 : 0));
                         continue;
                     }
                     int[] tokens = [.. c.Parent.Tokens, c.Token];
                     chosenCount[c.Token]++;
-                    if (isFinished?.Invoke(tokens) == true) finished[g].Add(Finish(tokens, c.LogP, g, options.LengthPenalty));
+                    if (isFinished?.Invoke(tokens) == true) finished[g].Add(Finish(tokens, c.LogP, g, options.LengthPenalty, 0));
                     else next[g].Add(new Beam(tokens, c.LogP, c.Parent.Row));
                 }
             }
@@ -96,7 +102,13 @@ public static class BeamSearch
                 live[g] = next[g];
             }
             if (parents.Count == 0) break;
-            if (options.EarlyStopping && finished.All(f => f.Count >= perGroup)) break;
+            if (options.EarlyStopping && finished.All(f => f.Count >= perGroup))
+            {
+                // Stopped before the length limit: the live hypotheses have not ended, so they are not candidates
+                // (their log-probability lacks an end token's; the reference drops them too).
+                foreach (var l in live) l.Clear();
+                break;
+            }
             if (step == options.MaxLength - 1) break; // no further step needs their logits
             decoder.Reorder(parents.ToArray());
             var rows = logits.AsSpan(0, parents.Count * v);
@@ -107,14 +119,15 @@ public static class BeamSearch
         var result = new List<BeamHypothesis>();
         for (int g = 0; g < groups; g++)
         {
-            foreach (var b in live[g]) finished[g].Add(Finish(b.Tokens, b.LogProbability, g, options.LengthPenalty));
+            // Hypotheses cut by the length limit: the probability of the tokens generated, no end token.
+            foreach (var b in live[g]) finished[g].Add(Finish(b.Tokens, b.LogProbability, g, options.LengthPenalty, 0));
             result.AddRange(finished[g].OrderByDescending(h => h.Score).Take(perGroup));
         }
         return result.OrderByDescending(h => h.Score).ToArray();
     }
 
-    private static BeamHypothesis Finish(int[] tokens, double logP, int group, float alpha) =>
-        new(tokens, logP, logP / Math.Pow(Math.Max(1, tokens.Length), alpha), group);
+    private static BeamHypothesis Finish(int[] tokens, double logP, int group, float alpha, int endCounted) =>
+        new(tokens, logP, logP / Math.Pow(Math.Max(1, tokens.Length + endCounted), alpha), group);
 
     /// <summary>Turns each row of logits into log-probabilities in place (stable: the row's max is subtracted).</summary>
     internal static void LogSoftmaxRows(Span<float> rows, int v)

@@ -16,9 +16,18 @@ public sealed class BeamSearchOptions
 
     /// <summary>
     /// Length normalization exponent alpha: hypotheses are ranked by <c>logP / length^alpha</c>. 0 ranks by raw
-    /// log-probability (favouring short endings); 1 ranks by mean log-probability per token.
+    /// log-probability (favouring short endings); 1 ranks by mean log-probability per token. logP always includes the
+    /// end token's log-probability for a hypothesis that ended with it; length counts the generated tokens without
+    /// the end token (at least 1) unless <see cref="LengthCountsEndToken"/>.
     /// </summary>
     public float LengthPenalty { get; init; } = 1f;
+
+    /// <summary>
+    /// Whether the end token counts in the length that normalizes the score of a hypothesis that ended with it
+    /// (<c>length = tokens + 1</c>, the reference translator's rule); false (the default) counts the generated tokens
+    /// only. A hypothesis cut by <see cref="MaxLength"/> has no end token either way.
+    /// </summary>
+    public bool LengthCountsEndToken { get; init; }
 
     /// <summary>
     /// Diverse beam search (Vijayakumar et al., 2016): the beam is split into this many groups of
@@ -33,8 +42,10 @@ public sealed class BeamSearchOptions
     public float DiversityPenalty { get; init; }
 
     /// <summary>
-    /// Whether a group stops as soon as it has finished <c>BeamWidth / Groups</c> hypotheses (the reference
-    /// translator's rule, Hugging Face's <c>early_stopping=True</c>) instead of searching on to <see cref="MaxLength"/>.
+    /// Whether the search stops as soon as every group has finished <c>BeamWidth / Groups</c> hypotheses (the
+    /// reference translator's rule, Hugging Face's <c>early_stopping=True</c>) instead of searching on to
+    /// <see cref="MaxLength"/>. The hypotheses still live when it stops are unfinished and are not returned; only
+    /// those cut by <see cref="MaxLength"/> join the finished ones.
     /// </summary>
     public bool EarlyStopping { get; init; }
 

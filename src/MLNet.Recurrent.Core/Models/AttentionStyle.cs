@@ -8,4 +8,11 @@ public enum AttentionStyle
 
     /// <summary>Luong "general" (multiplicative): <c>e_tj = h_t . (W_k enc_j + b_k)</c>, so A = H.</summary>
     General,
+
+    /// <summary>
+    /// Luong "dot": <c>e_tj = h_t . enc_j[:H] + h_t . enc_j[H:]</c>, i.e. <c>h_t . (enc_j^fwd + enc_j^bwd)</c>: no score
+    /// parameters. The annotations are 2H wide and the decoder state H, so the dot product is taken with the sum of
+    /// the two directions' halves (the keys are <c>enc_j^fwd + enc_j^bwd</c>; <c>att_k</c> is not used).
+    /// </summary>
+    Dot,
 }

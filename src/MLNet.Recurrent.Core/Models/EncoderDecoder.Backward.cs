@@ -21,6 +21,7 @@ public sealed partial class EncoderDecoder
     private readonly Tensor _dKeys = new(0);                          // [S, B, A]
     private readonly Tensor _dBridge = new(0), _dBridgeCell = new(0); // [B, 2H]
     private readonly Tensor _dHidden0 = new(0);                       // [B, H]
+    private readonly Tensor _dCondition = new(0);                     // [B, E] dp summed over the steps
     private readonly Tensor _dFinalHidden = new(0), _dFinalCell = new(0); // [2L, B, H]
     private readonly Tensor _dSrcDropped = new(0), _dSrcEmbedded = new(0); // [S, B, E]
     private float[] _scratch = [];
@@ -65,6 +66,8 @@ public sealed partial class EncoderDecoder
         _dAnnotations.Clear();
         _dKeys.Resize(s, b, a);
         _dKeys.Clear();
+        _dCondition.Resize(_conditionOffset > 0 ? b : 0, e);
+        _dCondition.Clear();
         Span<float> dComb = _dCombined.Span, dh = _dh.Span, dc = _dc.Span, hs = _hs.Span, cs = _cs.Span;
         for (int t = tSteps - 1; t >= 0; t--)
         {
@@ -97,6 +100,11 @@ public sealed partial class EncoderDecoder
                 int row = t * b + r;
                 TensorPrimitives.Multiply(_dX.Span.Slice(r * din, e), _embMask.Span.Slice(row * e, e), _dEmb.Span.Slice(row * e, e));
                 if (Options.InputFeeding) _dX.Span.Slice(r * din + e, d).CopyTo(_dCtxNext.Span.Slice(r * d, d));
+                if (_conditionOffset > 0)
+                {
+                    Span<float> dp = _dCondition.Span.Slice(r * e, e);
+                    TensorPrimitives.Add(dp, _dX.Span.Slice(r * din + _conditionOffset, e), dp);
+                }
             }
         }
 
@@ -109,10 +117,36 @@ public sealed partial class EncoderDecoder
         _targetEmbedding.Backward(_dEmb, _inputTokens.AsSpan(0, rows));
 
         BridgeBackward(b);
-        // Keys: K = enc W_k^T + b_k.
-        _keys.Backward(_dSrcDropped, _dKeys, _annotations);
-        TensorPrimitives.Add(_dAnnotations.Span, _dSrcDropped.Span[..(s * b * d)], _dAnnotations.Span);
+        if (_keys is not null)
+        {
+            // Keys: K = enc W_k^T + b_k.
+            _keys.Backward(_dSrcDropped, _dKeys, _annotations);
+            TensorPrimitives.Add(_dAnnotations.Span, _dSrcDropped.Span[..(s * b * d)], _dAnnotations.Span);
+        }
+        else
+        {
+            // Dot: k_j = enc_j^fwd + enc_j^bwd, so both halves receive dk_j.
+            Span<float> dEnc = _dAnnotations.Span;
+            ReadOnlySpan<float> dk = _dKeys.Span;
+            for (int cell = 0; cell < s * b; cell++)
+            {
+                TensorPrimitives.Add(dEnc.Slice(cell * d, h), dk.Slice(cell * h, h), dEnc.Slice(cell * d, h));
+                TensorPrimitives.Add(dEnc.Slice(cell * d + h, h), dk.Slice(cell * h, h), dEnc.Slice(cell * d + h, h));
+            }
+        }
         _encoder.Backward(_dSrcDropped, null, null, null, _dAnnotations, _dFinalHidden, _lstm ? _dFinalCell : null);
+        if (_conditionOffset > 0)
+        {
+            // p = mean_j dropout(src_proj(v_j)): each of the row's vectors receives dp / T_v.
+            ReadOnlySpan<int> lengths = batch.SourceLengths;
+            Span<float> dDropped = _dSrcDropped.Span;
+            for (int r = 0; r < b; r++)
+                for (int j = 0; j < lengths[r]; j++)
+                {
+                    Span<float> dj = dDropped.Slice((j * b + r) * e, e);
+                    TensorPrimitives.MultiplyAdd(_dCondition.Span.Slice(r * e, e), 1f / lengths[r], dj, dj);
+                }
+        }
         _dSrcEmbedded.Resize(s, b, e);
         _sourceDropout.Backward(_dSrcEmbedded, _dSrcDropped);
         if (_sourceProjection is not null) _sourceProjection.Backward(null, _dSrcEmbedded, _srcVectors);
@@ -151,8 +185,8 @@ public sealed partial class EncoderDecoder
         int h = _hidden, d = _annotation, a = _attention;
         bool additive = Options.Attention == AttentionStyle.Additive;
         if (_scratch.Length < s + a) _scratch = new float[s + a];
-        ReadOnlySpan<float> enc = _annotations.Span, keys = _keysT.Span, v = _score.Weight.Value;
-        Span<float> dEnc = _dAnnotations.Span, dKeys = _dKeys.Span, dv = _score.Weight.Gradient, dq = _dq.Span;
+        ReadOnlySpan<float> enc = _annotations.Span, keys = _keysT.Span, v = additive ? _score!.Weight.Value : default;
+        Span<float> dEnc = _dAnnotations.Span, dKeys = _dKeys.Span, dv = additive ? _score!.Weight.Gradient : default, dq = _dq.Span;
         ReadOnlySpan<int> lengths = batch.SourceLengths;
         dq.Clear();
         for (int r = 0; r < b; r++)
@@ -205,7 +239,7 @@ public sealed partial class EncoderDecoder
         }
         if (!additive) return;
         // q = h W_q^T: dh += dq W_q; dW_q += dq^T h
-        Gemm.Multiply(false, false, b, h, a, 1f, dq, a, _query.Weight.Value, h, 1f, dh, h);
+        Gemm.Multiply(false, false, b, h, a, 1f, dq, a, _query!.Weight.Value, h, 1f, dh, h);
         Gemm.Multiply(true, false, a, h, b, 1f, dq, a, hidden, h, 1f, _query.Weight.Gradient, h);
     }
 

@@ -58,6 +58,27 @@ public sealed partial class EncoderDecoder
     }
 
     /// <summary>
+    /// Sampled decoding of many sources at once: each next token drawn with <paramref name="sampling"/>'s
+    /// temperature, top-k and top-p from one generator seeded with its seed (rows drawn in order at every step, so
+    /// the same sources and seed give the same outputs), until <paramref name="end"/> or the row's limit
+    /// <c>maxLengthFactor * |source| + maxLengthExtra</c>.
+    /// </summary>
+    /// <param name="sources">The sources, each 1 or more ids.</param>
+    /// <param name="start">The start symbol's id.</param>
+    /// <param name="end">The end symbol's id (not included in the output).</param>
+    /// <param name="sampling">Temperature, top-k, top-p and seed (validated).</param>
+    /// <param name="maxLengthFactor">Multiplies the source length in the limit.</param>
+    /// <param name="maxLengthExtra">Added to the limit.</param>
+    public int[][] Sample(IReadOnlyList<int[]> sources, int start, int end, SamplingOptions sampling, int maxLengthFactor = 2, int maxLengthExtra = 10)
+    {
+        ArgumentNullException.ThrowIfNull(sampling);
+        var sampler = new Sampler(sampling);
+        var session = CreateDecoder(sources);
+        int[] lengths = [.. sources.Select(x => x.Length)];
+        return Decode(session, lengths, [.. lengths.Select(n => maxLengthFactor * n + maxLengthExtra)], start, end, null, sampler);
+    }
+
+    /// <summary>
     /// Generates from sources of vectors (conditioned generation): greedy when <paramref name="sampling"/> is null,
     /// otherwise sampled with its temperature, top-k and top-p (seeded), at most <paramref name="maxLength"/> tokens.
     /// </summary>

@@ -15,6 +15,7 @@ public sealed partial class EncoderDecoder
     private readonly Tensor _annotations = new(0);                            // enc [S, B, 2H]
     private readonly Tensor _keysT = new(0);                                  // [S, B, A]
     private readonly Tensor _hidden0 = new(0), _cell0 = new(0);               // [B, H]
+    private readonly Tensor _condition = new(0);                              // p [B, E] (vector every step)
     // Decoder caches, one slice per step.
     private readonly Tensor _ones = new(0), _embMask = new(0);                // [T, B, E]
     private readonly Tensor _x = new(0);                                      // [T, B, E(+2H)]
@@ -66,7 +67,7 @@ public sealed partial class EncoderDecoder
         CheckBatch(batch);
         int s = batch.SourceSteps, tSteps = batch.TargetSteps, b = batch.BatchSize;
         int h = _hidden, gh = _gates, e = _embedding, din = _decoderInput, d = _annotation, a = _attention, v = _vocabulary;
-        Encode(batch.Source, batch.SourceVectors, batch.SourceLengths, s, b, training, _annotations, _keysT, _hidden0, _cell0);
+        Encode(batch.Source, batch.SourceVectors, batch.SourceLengths, s, b, training, _annotations, _keysT, _hidden0, _cell0, _condition);
 
         _ones.Resize(tSteps, b, e);
         _ones.Span.Fill(1f);
@@ -106,9 +107,10 @@ public sealed partial class EncoderDecoder
                     _inputTokens[row] = TensorPrimitives.IndexOfMax(logits.Slice(((t - 1) * b + r) * v, v));
                 Span<float> xr = x.Slice(row * din, din);
                 TensorPrimitives.Multiply(embTable.Slice(_inputTokens[row] * e, e), mask.Slice(row * e, e), xr[..e]);
+                if (_conditionOffset > 0) _condition.Span.Slice(r * e, e).CopyTo(xr[_conditionOffset..]);
                 if (!Options.InputFeeding) continue;
-                if (t == 0) xr[e..].Clear();
-                else comb.Slice(((t - 1) * b + r) * (h + d) + h, d).CopyTo(xr[e..]);
+                if (t == 0) xr.Slice(e, d).Clear();
+                else comb.Slice(((t - 1) * b + r) * (h + d) + h, d).CopyTo(xr.Slice(e, d));
             }
             Span<float> hPrev = hs.Slice(t * b * h, b * h), hNow = hs.Slice((t + 1) * b * h, b * h);
             CellForward(x.Slice(t * b * din, b * din), hPrev, cs.Slice(t * b * h, b * h), _gatesT.Span.Slice(t * b * gh, b * gh),

@@ -23,6 +23,7 @@ public sealed partial class EncoderDecoder
         c.Set(Prefix + "attention", o.Attention.ToString());
         c.Set(Prefix + "attentionSize", o.AttentionSize);
         c.Set(Prefix + "inputFeeding", o.InputFeeding);
+        c.Set(Prefix + "conditionEveryStep", o.ConditionEveryStep);
         c.Set(Prefix + "dropout", o.Dropout);
         c.Set(Prefix + "labelSmoothing", o.LabelSmoothing);
         file.AddParameters(Parameters);
@@ -49,6 +50,8 @@ public sealed partial class EncoderDecoder
                 Attention = Enum.Parse<AttentionStyle>(c.GetString(Prefix + "attention")),
                 AttentionSize = c.GetInt32(Prefix + "attentionSize"),
                 InputFeeding = c.GetBoolean(Prefix + "inputFeeding"),
+                // Absent from files written before the option existed: the vector entered through the encoder only.
+                ConditionEveryStep = c.Contains(Prefix + "conditionEveryStep") && c.GetBoolean(Prefix + "conditionEveryStep"),
                 Dropout = c.GetSingle(Prefix + "dropout"),
                 LabelSmoothing = c.GetSingle(Prefix + "labelSmoothing"),
             };

@@ -67,8 +67,8 @@ public sealed partial class EncoderDecoder
     {
         int a = _attention, h = _hidden, d = _annotation;
         bool additive = Options.Attention == AttentionStyle.Additive;
-        if (additive) Gemm.Multiply(false, true, batch, a, h, 1f, hidden, h, _query.Weight.Value, h, 0f, projectedQuery, a);
-        ReadOnlySpan<float> v = _score.Weight.Value;
+        if (additive) Gemm.Multiply(false, true, batch, a, h, 1f, hidden, h, _query!.Weight.Value, h, 0f, projectedQuery, a);
+        ReadOnlySpan<float> v = additive ? _score!.Weight.Value : default;
         for (int b = 0; b < batch; b++)
         {
             Span<float> row = weights.Slice(b * steps, steps);
@@ -92,6 +92,19 @@ public sealed partial class EncoderDecoder
             for (int j = 0; j < length; j++)
                 TensorPrimitives.MultiplyAdd(annotations.Slice((j * batch + b) * d, d), row[j], ctx, ctx);
         }
+    }
+
+    /// <summary>
+    /// The dot score's keys <c>k_j = enc_j^fwd + enc_j^bwd</c> (A = H), so <c>h . k_j = h . enc_j[:H] + h . enc_j[H:]</c>.
+    /// </summary>
+    /// <param name="annotations">enc [cells, 2H].</param>
+    /// <param name="keys">[cells, H]: written.</param>
+    /// <param name="cells">S * B.</param>
+    /// <param name="hidden">H.</param>
+    internal static void DotKeys(ReadOnlySpan<float> annotations, Span<float> keys, int cells, int hidden)
+    {
+        for (int cell = 0; cell < cells; cell++)
+            TensorPrimitives.Add(annotations.Slice(cell * 2 * hidden, hidden), annotations.Slice(cell * 2 * hidden + hidden, hidden), keys.Slice(cell * hidden, hidden));
     }
 
     /// <summary><c>o_t = tanh([h_t; ctx_t] W_o^T + b_o)</c> for B rows.</summary>
@@ -133,8 +146,10 @@ public sealed partial class EncoderDecoder
     /// <param name="keys">[S, B, A]: resized and written.</param>
     /// <param name="hidden0">h_0 [B, H]: resized and written.</param>
     /// <param name="cell0">LSTM c_0 [B, H]: resized and written (zeros for GRU).</param>
+    /// <param name="condition">p [B, E]: with <see cref="EncoderDecoderOptions.ConditionEveryStep"/>, each row's mean
+    /// projected (and dropped-out) source vector, resized and written; otherwise resized to [0, E].</param>
     internal void Encode(ReadOnlySpan<int> source, ReadOnlySpan<float> vectors, ReadOnlySpan<int> lengths, int steps, int batch, bool training,
-        Tensor annotations, Tensor keys, Tensor hidden0, Tensor cell0)
+        Tensor annotations, Tensor keys, Tensor hidden0, Tensor cell0, Tensor condition)
     {
         if (_sourceProjection is not null)
         {
@@ -148,8 +163,29 @@ public sealed partial class EncoderDecoder
         _sourceDropout.Forward(_srcEmbedded, _srcDropped, training);
         _encoder.Forward(_srcDropped, lengths, null, null, null, annotations, _finalHidden, _lstm ? _finalCell : null, training);
         keys.Resize(steps, batch, _attention);
-        _keys.Forward(annotations, keys);
-        keys.Resize(steps, batch, _attention);
+        if (_keys is not null)
+        {
+            _keys.Forward(annotations, keys);
+            keys.Resize(steps, batch, _attention);
+        }
+        else
+        {
+            DotKeys(annotations.Span, keys.Span, steps * batch, _hidden);
+        }
+        condition.Resize(Options.ConditionEveryStep ? batch : 0, _embedding);
+        if (Options.ConditionEveryStep)
+        {
+            // p = mean over the row's T_v vectors of dropout(src_proj(v_j)); one vector gives p = its projection.
+            Span<float> pr = condition.Span;
+            ReadOnlySpan<float> dropped = _srcDropped.Span;
+            for (int b = 0; b < batch; b++)
+            {
+                Span<float> row = pr.Slice(b * _embedding, _embedding);
+                row.Clear();
+                for (int j = 0; j < lengths[b]; j++) TensorPrimitives.Add(row, dropped.Slice((j * batch + b) * _embedding, _embedding), row);
+                TensorPrimitives.Multiply(row, 1f / lengths[b], row);
+            }
+        }
 
         // Bridge from the top layer's final forward and backward states: [fwd; bwd] per row.
         int h = _hidden, top = (Options.EncoderLayers - 1) * 2;

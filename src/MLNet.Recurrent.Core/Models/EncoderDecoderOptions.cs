@@ -21,6 +21,15 @@ public sealed class EncoderDecoderOptions
     /// </summary>
     public int SourceVectorSize { get; init; }
 
+    /// <summary>
+    /// With vector sources (<see cref="SourceVectorSize"/> &gt; 0): whether the projected vector also enters every
+    /// decoder step, the captioning form <c>h_t = f(W_xh x_t + W_hh h_{t-1} + W_vh v)</c>. The decoder input becomes
+    /// <c>[Embedding(y_{t-1}); ctx_{t-1}; p]</c> with <c>p = src_proj(v)</c> after dropout (for a grid of T_v vectors, the
+    /// mean of the T_v projected vectors), so <c>W_vh = W_ih[:, p] W_proj</c>. The vector still starts the decoder
+    /// through the encoder and is attended over. False (the default) uses it only through the encoder and attention.
+    /// </summary>
+    public bool ConditionEveryStep { get; init; }
+
     /// <summary>V_tgt: target ids 0..V_tgt-1 (id 0 is padding).</summary>
     public int TargetVocabularySize { get; init; }
 
@@ -39,7 +48,7 @@ public sealed class EncoderDecoderOptions
     /// <summary>How the decoder scores encoder annotations.</summary>
     public AttentionStyle Attention { get; init; } = AttentionStyle.Additive;
 
-    /// <summary>A: the additive score's hidden size; 0 means H. The general score always uses H.</summary>
+    /// <summary>A: the additive score's hidden size; 0 means H. The general and dot scores always use H.</summary>
     public int AttentionSize { get; init; }
 
     /// <summary>Whether the decoder reads the previous step's context beside the previous token (Luong et al. 2015).</summary>
@@ -58,13 +67,15 @@ public sealed class EncoderDecoderOptions
     public const int PaddingId = 0;
 
     /// <summary>The effective attention size: <see cref="AttentionSize"/>, or H when it is 0 or the score is general.</summary>
-    public int AttentionWidth => Attention == AttentionStyle.General || AttentionSize == 0 ? HiddenSize : AttentionSize;
+    public int AttentionWidth => Attention != AttentionStyle.Additive || AttentionSize == 0 ? HiddenSize : AttentionSize;
 
     /// <summary>Checks every option, naming the first wrong one and its value.</summary>
     public void Validate()
     {
         ThrowHelper.ThrowIfNegative(SourceVectorSize, nameof(SourceVectorSize));
         if (SourceVectorSize == 0 && SourceVocabularySize < 2) ThrowHelper.OutOfRange(nameof(SourceVocabularySize), SourceVocabularySize, "it must be at least 2 (padding and one token)");
+        if (ConditionEveryStep && SourceVectorSize == 0)
+            ThrowHelper.Argument(nameof(ConditionEveryStep), ConditionEveryStep, "the vector enters every step only with vector sources ('SourceVectorSize' > 0)");
         if (TargetVocabularySize < 2) ThrowHelper.OutOfRange(nameof(TargetVocabularySize), TargetVocabularySize, "it must be at least 2 (padding and one token)");
         ThrowHelper.ThrowIfNotPositive(EmbeddingSize, nameof(EmbeddingSize));
         ThrowHelper.ThrowIfNotPositive(HiddenSize, nameof(HiddenSize));

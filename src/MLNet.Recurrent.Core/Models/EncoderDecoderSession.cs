@@ -14,8 +14,9 @@ namespace MLNet.Recurrent.Core.Models;
 public sealed class EncoderDecoderSession : IStepDecoder
 {
     private readonly EncoderDecoder _network;
-    private readonly int _sources, _steps, _h, _d, _a, _e, _din;
-    private readonly Tensor _encoded = new(0), _encodedKeys = new(0), _hidden0 = new(0), _cell0 = new(0);
+    private readonly int _sources, _steps, _h, _d, _a, _e, _din, _conditionOffset;
+    private readonly Tensor _encoded = new(0), _encodedKeys = new(0), _hidden0 = new(0), _cell0 = new(0), _sourceCondition = new(0);
+    private float[] _condition = []; // p [B, E] of each row, with the vector entering every step
     private int[] _sourceLengths;
     private Tensor _enc = new(0), _keys = new(0), _spareEnc = new(0), _spareKeys = new(0);
     private float[] _hState = [], _cState = [], _ctx = [], _x = [], _gates = [], _hiddenGates = [], _hiddenN = [], _hNext = [], _cNext = [];
@@ -43,6 +44,8 @@ public sealed class EncoderDecoderSession : IStepDecoder
         _a = o.AttentionWidth;
         _e = o.EmbeddingSize;
         _din = _e + (o.InputFeeding ? _d : 0);
+        _conditionOffset = o.ConditionEveryStep ? _din : 0;
+        if (o.ConditionEveryStep) _din += _e;
         _sources = lengths.Length;
         _steps = lengths.Max();
         _sourceLengths = lengths;
@@ -55,7 +58,7 @@ public sealed class EncoderDecoderSession : IStepDecoder
                 if (sources is not null) ids[j * _sources + b] = sources[b][j];
                 else vectors![b].AsSpan(j * dv, dv).CopyTo(flat.AsSpan((j * _sources + b) * dv, dv));
             }
-        network.Encode(ids, flat, _sourceLengths, _steps, _sources, false, _encoded, _encodedKeys, _hidden0, _cell0);
+        network.Encode(ids, flat, _sourceLengths, _steps, _sources, false, _encoded, _encodedKeys, _hidden0, _cell0, _sourceCondition);
     }
 
     /// <inheritdoc/>
@@ -90,6 +93,7 @@ public sealed class EncoderDecoderSession : IStepDecoder
             _lengths[i] = _sourceLengths[rows[i]];
             _hidden0.Span.Slice(rows[i] * _h, _h).CopyTo(_hState.AsSpan(i * _h, _h));
             _cell0.Span.Slice(rows[i] * _h, _h).CopyTo(_cState.AsSpan(i * _h, _h));
+            if (_conditionOffset > 0) _sourceCondition.Span.Slice(rows[i] * _e, _e).CopyTo(_condition.AsSpan(i * _e, _e));
         }
         _ctx.AsSpan(0, batchSize * _d).Clear();
     }
@@ -106,7 +110,8 @@ public sealed class EncoderDecoderSession : IStepDecoder
             if ((uint)tokens[r] >= (uint)v) ThrowHelper.OutOfRange($"tokens[{r}]", tokens[r], $"target ids are in [0, {v})");
             Span<float> xr = _x.AsSpan(r * _din, _din);
             table.Slice(tokens[r] * _e, _e).CopyTo(xr);
-            if (_din > _e) _ctx.AsSpan(r * _d, _d).CopyTo(xr[_e..]);
+            if (_network.Options.InputFeeding) _ctx.AsSpan(r * _d, _d).CopyTo(xr[_e..]);
+            if (_conditionOffset > 0) _condition.AsSpan(r * _e, _e).CopyTo(xr[_conditionOffset..]);
         }
         _network.CellForward(_x.AsSpan(0, b * _din), _hState.AsSpan(0, b * _h), _cState.AsSpan(0, b * _h), _gates, _hiddenGates, _hiddenN,
             _hNext.AsSpan(0, b * _h), _cNext.AsSpan(0, b * _h), b);
@@ -133,6 +138,7 @@ public sealed class EncoderDecoderSession : IStepDecoder
         var h = GatherRows(_hState, sourceRows, _h);
         var c = GatherRows(_cState, sourceRows, _h);
         var ctx = GatherRows(_ctx, sourceRows, _d);
+        var condition = GatherRows(_condition, sourceRows, _conditionOffset > 0 ? _e : 0);
         var w = GatherRows(_weights, sourceRows, _steps);
         var lengths = new int[n];
         for (int i = 0; i < n; i++) lengths[i] = _lengths[sourceRows[i]];
@@ -145,6 +151,7 @@ public sealed class EncoderDecoderSession : IStepDecoder
         h.CopyTo(_hState, 0);
         c.CopyTo(_cState, 0);
         ctx.CopyTo(_ctx, 0);
+        condition.CopyTo(_condition, 0);
         w.CopyTo(_weights, 0);
         lengths.CopyTo(_lengths, 0);
     }
@@ -176,6 +183,7 @@ public sealed class EncoderDecoderSession : IStepDecoder
         Ensure(ref _cNext, rows * _h);
         Ensure(ref _ctx, rows * _d);
         Ensure(ref _x, rows * _din);
+        Ensure(ref _condition, rows * (_conditionOffset > 0 ? _e : 0));
         Ensure(ref _gates, rows * g);
         if (!lstm)
         {

@@ -63,6 +63,15 @@ public sealed partial class SequenceLabeler
 
         /// <summary>Tokens seen once in training share the unknown embedding.</summary>
         public const int MinTokenCount = 2;
+
+        /// <summary>No character-level word features.</summary>
+        public const bool CharacterFeatures = false;
+
+        /// <summary>25-dimensional character embeddings (Lample et al. 2016).</summary>
+        public const int CharacterEmbeddingSize = 25;
+
+        /// <summary>25 hidden units per direction of the character LSTM (Lample et al. 2016).</summary>
+        public const int CharacterHiddenSize = 25;
     }
 
     /// <summary>
@@ -161,5 +170,23 @@ public sealed partial class SequenceLabeler
         /// <summary>Token keys seen fewer than this many times in training share the unknown embedding; 1 gives every key seen its own.</summary>
         [Range(1, 3, Defaults.MinTokenCount)]
         public int MinTokenCount { get; set; } = Defaults.MinTokenCount;
+
+        /// <summary>
+        /// Character-level word features (token features only): each word's characters run through a small
+        /// bidirectional LSTM whose two final states are concatenated to the word's embedding, so a word the labeler
+        /// never saw in training (or saw fewer than <see cref="MinTokenCount"/> times) is still labelled from its
+        /// spelling. The spellings are the feature column's <c>KeyValues</c> (the words' text, as <c>MapValueToKey</c>
+        /// keeps them); a key column without them is an error naming the column. A word the key map itself never saw
+        /// (the missing key) has no text and reads as one unknown character, so to label unseen words from their
+        /// spelling, fit the key map on a vocabulary that holds them (all the text, or a term list). Such a model
+        /// cannot stream.
+        /// </summary>
+        public bool CharacterFeatures { get; set; } = Defaults.CharacterFeatures;
+
+        /// <summary>E_c, the size of the learned character embeddings (with <see cref="CharacterFeatures"/>).</summary>
+        public int CharacterEmbeddingSize { get; set; } = Defaults.CharacterEmbeddingSize;
+
+        /// <summary>H_c, the hidden units of each direction of the character LSTM; each word gets 2 H_c features (with <see cref="CharacterFeatures"/>).</summary>
+        public int CharacterHiddenSize { get; set; } = Defaults.CharacterHiddenSize;
     }
 }

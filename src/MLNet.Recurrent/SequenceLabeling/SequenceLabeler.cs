@@ -15,7 +15,8 @@ namespace MLNet.Recurrent.SequenceLabeling;
 /// of each word, whether each sensor reading belongs to an event, the action in each video frame. The sequence is
 /// tokens (a vector of keys; embeddings are learned) or T frames of D features (any featurizer); the label is a
 /// vector of keys of the same length. Bidirectional LSTM by default (any cell, stacked), with a per-step softmax or a
-/// linear-chain CRF output layer. The transformer adds <c>PredictedLabels</c> (a key vector with the label's
+/// linear-chain CRF output layer, and optional character-level word features (<c>Options.CharacterFeatures</c>: the
+/// words' spellings, read from the token column's <c>KeyValues</c>, label words never seen in training). The transformer adds <c>PredictedLabels</c> (a key vector with the label's
 /// <c>KeyValues</c>) and <c>Scores</c> (T x K probabilities). Create it with
 /// <c>mlContext.Transforms.Recurrent.SequenceLabeler(...)</c>.
 /// </summary>
@@ -55,13 +56,23 @@ public sealed partial class SequenceLabeler : RecurrentEstimatorBase<SequenceLab
         if (o.MinTokenCount <= 0) ThrowHelper.OutOfRange(nameof(Options.MinTokenCount), o.MinTokenCount, "it must be positive");
         if (o.ClassWeights is not null && o.OutputLayer == SequenceOutputLayer.Crf)
             ThrowHelper.OutOfRange(nameof(Options.ClassWeights), $"{o.ClassWeights.Length} weights", "class weights apply to the Softmax output layer, not the Crf");
-        CoreNetworkOptions(o, vocabulary: 2, frameSize: 0, classes: o.ClassWeights?.Length is > 0 and var n ? n : 2).Validate();
+        if (o.CharacterFeatures)
+        {
+            if (o.CharacterEmbeddingSize <= 0) ThrowHelper.OutOfRange(nameof(Options.CharacterEmbeddingSize), o.CharacterEmbeddingSize, "it must be positive");
+            if (o.CharacterHiddenSize <= 0) ThrowHelper.OutOfRange(nameof(Options.CharacterHiddenSize), o.CharacterHiddenSize, "it must be positive");
+            if (o.FrameSize > 0)
+                ThrowHelper.OutOfRange(nameof(Options.FrameSize), o.FrameSize, "character features read token keys (words), not frames: set FrameSize = 0 or CharacterFeatures = false");
+        }
+        CoreNetworkOptions(o, vocabulary: 2, frameSize: 0, classes: o.ClassWeights?.Length is > 0 and var n ? n : 2, characters: o.CharacterFeatures ? 2 : 0).Validate();
         CoreTrainerOptions(o, seed: 0).Validate();
     }
 
     /// <summary>The engine's network options for these options and the data's input and classes.</summary>
-    private static SequenceNetworkOptions CoreNetworkOptions(Options o, int vocabulary, int frameSize, int classes) => new()
+    private static SequenceNetworkOptions CoreNetworkOptions(Options o, int vocabulary, int frameSize, int classes, int characters) => new()
     {
+        CharacterVocabularySize = characters,
+        CharacterEmbeddingSize = o.CharacterEmbeddingSize,
+        CharacterHiddenSize = o.CharacterHiddenSize,
         InputVocabularySize = vocabulary,
         FrameSize = frameSize,
         EmbeddingSize = o.EmbeddingSize,
@@ -97,16 +108,20 @@ public sealed partial class SequenceLabeler : RecurrentEstimatorBase<SequenceLab
     /// <summary>What the label column must be.</summary>
     internal static ColumnExpectation LabelExpectation() => ColumnExpectation.LabelSequence();
 
+    /// <summary>What the feature column must be with these options: with character features, keys only.</summary>
+    private ColumnExpectation FeatureExpectation() =>
+        _options.CharacterFeatures ? ColumnExpectation.KeySequence() : FeatureExpectation(_options.FrameSize);
+
     private protected override IEnumerable<SchemaShape.Column> GetOutputColumns(SchemaShape inputSchema)
     {
-        InputColumns.Require(inputSchema, Name, _options.FeatureColumnName, FeatureExpectation(_options.FrameSize));
+        InputColumns.Require(inputSchema, Name, _options.FeatureColumnName, FeatureExpectation());
         InputColumns.Require(inputSchema, Name, _options.LabelColumnName, LabelExpectation());
         return SequenceLabelingTransformer.OutputShapes();
     }
 
     private protected override SequenceLabelingTransformer FitCore(IDataView input, TrainingSession session)
     {
-        DataViewSchema.Column features = InputColumns.Require(input.Schema, Name, _options.FeatureColumnName, FeatureExpectation(_options.FrameSize));
+        DataViewSchema.Column features = InputColumns.Require(input.Schema, Name, _options.FeatureColumnName, FeatureExpectation());
         DataViewSchema.Column label = InputColumns.Require(input.Schema, Name, _options.LabelColumnName, LabelExpectation());
         var labelKeys = (KeyDataViewType)((VectorDataViewType)label.Type).ItemType;
         if (labelKeys.Count < 2 || labelKeys.Count > int.MaxValue)
@@ -117,22 +132,24 @@ public sealed partial class SequenceLabeler : RecurrentEstimatorBase<SequenceLab
         string[] classNames = ClassNames(label, classCount);
 
         LabelingData data = LabelingData.Read(input, features, label, SequenceInput.For(Name, features, _options.FrameSize), classCount,
-            _options.MinTokenCount, session, session.CancellationToken);
+            _options.MinTokenCount, _options.CharacterFeatures, session, session.CancellationToken);
         SequenceInput sequenceInput = data.Input;
         session.Info($"{Name}: training a {_options.Cell}{(_options.OutputLayer == SequenceOutputLayer.Crf ? "-CRF" : "")} labeler on {data.Sequences.Count} rows ({data.Steps} labelled steps, up to {data.Longest} per row) of " +
             (sequenceInput.IsTokens
                 ? $"tokens (embeddings for {sequenceInput.VocabularySize - 1} of {sequenceInput.KeyCount} keys, seen at least {_options.MinTokenCount} times, + unknown)"
-                : $"frames of {sequenceInput.FrameSize} features") + $", {classCount} classes.");
+                : $"frames of {sequenceInput.FrameSize} features") +
+            (data.Spellings is { } sp ? $", character features over {sp.VocabularySize - 2} characters" : "") + $", {classCount} classes.");
 
         var network = new SequenceNetwork(CoreNetworkOptions(_options,
-            sequenceInput.IsTokens ? sequenceInput.VocabularySize : 0, sequenceInput.IsTokens ? 0 : sequenceInput.FrameSize, classCount));
+            sequenceInput.IsTokens ? sequenceInput.VocabularySize : 0, sequenceInput.IsTokens ? 0 : sequenceInput.FrameSize, classCount,
+            data.Spellings?.VocabularySize ?? 0));
         network.Initialize(session.Seed);
         var trainer = new SequenceTrainer(network, CoreTrainerOptions(_options, session.Seed));
         var log = new EpochLog(session, Name, _options.Epochs);
         TrainingResult result = trainer.Fit(data.Sequences, session.Progress(log), session.CancellationToken);
         log.Flush();
         session.Complete(result, "steps");
-        return new SequenceLabelingTransformer(Host, _options.FeatureColumnName, classNames, sequenceInput, network, result);
+        return new SequenceLabelingTransformer(Host, _options.FeatureColumnName, classNames, sequenceInput, data.Spellings, network, result);
     }
 
     private static string[] ClassNames(DataViewSchema.Column label, int classCount)

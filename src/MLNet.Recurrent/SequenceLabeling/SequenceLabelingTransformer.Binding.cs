@@ -41,6 +41,8 @@ public sealed partial class SequenceLabelingTransformer
             var probabilities = new Tensor(0);
             int[] labels = [];
             int steps = 0, k = _owner.ClassCount;
+            WordSpellings? spellings = _owner.Spellings;
+            List<int> characters = [], counts = [];
             var cache = new RowCache(input, () =>
             {
                 if (_owner.Input.IsTokens)
@@ -50,6 +52,7 @@ public sealed partial class SequenceLabelingTransformer
                     if (steps == 0) return;
                     batch.Reset(1, steps, 0, perStepTargets: true);
                     batch.SetTokens(0, ids);
+                    spellings?.Fill(batch, 0, reader.LastKeys, characters, counts);
                 }
                 else
                 {

@@ -6,6 +6,7 @@ using MLNet.Recurrent.Core.Serialization;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
+using MLNet.Recurrent.SequenceLabeling.Internals;
 
 namespace MLNet.Recurrent.SequenceLabeling;
 
@@ -30,7 +31,8 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
 
     // Version 1: feature column, then a ModelFile holding the network (configuration "network.*", parameters), the
     // class names (vocabulary "classes") and, for tokens, the network id of each key ("labeler.tokenIds").
-    private static readonly ModelVersion s_version = new("RNNSEQLB", version: 1, oldestReadable: 1, LoaderSignature);
+    // Version 2: with character features, also the character ids of each key's word ("labeler.spelling*").
+    private static readonly ModelVersion s_version = new("RNNSEQLB", version: 2, oldestReadable: 1, LoaderSignature);
 
     private const string ClassVocabulary = "classes";
     private const string TokenIdsKey = "labeler.tokenIds";
@@ -39,9 +41,11 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
     private readonly string[] _classNames;
 
     internal SequenceLabelingTransformer(IHostEnvironment env, string featureColumnName, string[] classNames, SequenceInput input,
-        SequenceNetwork network, TrainingResult? training)
+        WordSpellings? spellings, SequenceNetwork network, TrainingResult? training)
         : base(env, s_version)
     {
+        if ((spellings?.VocabularySize ?? 0) != network.Options.CharacterVocabularySize)
+            ThrowHelper.BadModel(LoaderSignature, $"its spellings use {spellings?.VocabularySize ?? 0} character ids for a network of {network.Options.CharacterVocabularySize}");
         if (classNames.Length != network.Options.OutputSize || !network.Options.PerStepOutput)
             ThrowHelper.BadModel(LoaderSignature, $"it names {classNames.Length} classes for a network of {network.Options.OutputSize} outputs (per step: {network.Options.PerStepOutput})");
         if (input.VocabularySize != network.Options.InputVocabularySize || input.FrameSize != network.Options.FrameSize)
@@ -50,6 +54,7 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
         _classNames = classNames;
         _network = network;
         Input = input;
+        Spellings = spellings;
         Training = training;
     }
 
@@ -76,6 +81,9 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
 
     internal SequenceInput Input { get; }
 
+    /// <summary>Each key's character ids, for a model with character-level word features; otherwise null.</summary>
+    internal WordSpellings? Spellings { get; }
+
     internal SequenceNetwork Network => _network;
 
     /// <summary>
@@ -83,9 +91,12 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
     /// probabilities at once, the state carried; for the same sequence it gives what <c>Transform</c> gives. Needs a
     /// forward-only model (<c>Bidirectional = false</c>) with the Softmax output layer.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The model is bidirectional or ends in a CRF.</exception>
+    /// <exception cref="InvalidOperationException">The model is bidirectional, ends in a CRF or reads character features.</exception>
     public SequenceLabelerStream CreateStream()
     {
+        if (Spellings is not null)
+            throw new InvalidOperationException(
+                $"{SequenceLabeler.ComponentName}: this model reads character-level word features ('CharacterFeatures' = true), which a stream does not read yet; train with CharacterFeatures = false to stream.");
         SequenceNetwork copy;
         lock (_network) copy = _network.Clone();
         return new SequenceLabelerStream(copy, Input, _classNames);
@@ -112,7 +123,7 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
         SequenceInput input = network.Options.TokenInput
             ? SequenceInput.Tokens(file.Configuration.GetInt32Array(TokenIdsKey))
             : SequenceInput.Frames(network.Options.FrameSize);
-        return new SequenceLabelingTransformer(env, feature, classes, input, network, training: null);
+        return new SequenceLabelingTransformer(env, feature, classes, input, WordSpellings.ReadFrom(file, LoaderSignature), network, training: null);
     }
 
     private protected override void SaveBlob(BinaryWriter writer)
@@ -122,6 +133,7 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
         _network.WriteTo(file);
         file.AddVocabulary(ClassVocabulary, _classNames);
         if (Input.TokenIds is { } ids) file.Configuration.Set(TokenIdsKey, ids);
+        Spellings?.WriteTo(file);
         ComponentBlob.WriteLengthPrefixed(writer, file.Write);
     }
 

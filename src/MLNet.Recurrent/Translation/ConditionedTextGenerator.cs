@@ -15,7 +15,8 @@ namespace MLNet.Recurrent.Translation;
 /// Trains a generator whose input is a float vector column (image features from <c>DnnFeaturizeImage</c> or
 /// <c>ApplyOnnxModel</c>, a label embedding, any vector) and whose output is text: one-to-many, as image captioning.
 /// The vector (or a grid of T_v vectors of <c>Options.VectorSize</c>) is projected and read by the bidirectional
-/// encoder, whose final states start the decoder and whose annotations it attends to; the rest is the
+/// encoder, whose final states start the decoder and whose annotations it attends to; with
+/// <c>Options.ConditionEveryStep</c> the projected vector also enters every decoder step; the rest is the
 /// <see cref="Seq2SeqTranslator"/>'s network, training and decoding. Create it with
 /// <c>mlContext.Transforms.Recurrent.ConditionedTextGenerator(...)</c>.
 /// </summary>
@@ -74,6 +75,14 @@ public sealed class ConditionedTextGenerator : RecurrentEstimatorBase<Conditione
         /// <summary>LSTM or GRU.</summary>
         [Choice(new object[] { CellType.Lstm, CellType.Gru }, CellType.Lstm)]
         public CellType Cell { get; set; } = CellType.Lstm;
+
+        /// <summary>
+        /// Whether the vector also enters every decoder step (the captioning form <c>h_t = f(W_xh x_t + W_hh h_{t-1} + W_vh v)</c>):
+        /// the projected vector (for a grid, the mean of its projected vectors) is concatenated to every decoder input.
+        /// False (the default): the vector reaches the decoder only through the encoder's final states (which start the
+        /// decoder) and attention.
+        /// </summary>
+        public bool ConditionEveryStep { get; set; }
 
         /// <summary>Dropout.</summary>
         [Range(0f, 0.5f, 0f)]
@@ -155,7 +164,7 @@ public sealed class ConditionedTextGenerator : RecurrentEstimatorBase<Conditione
         var network = new EncoderDecoder(new EncoderDecoderOptions
         {
             SourceVectorSize = d, TargetVocabularySize = vocabulary.Count, EmbeddingSize = _options.EmbeddingSize, HiddenSize = _options.HiddenSize,
-            Cell = _options.Cell, Dropout = _options.Dropout, LabelSmoothing = _options.LabelSmoothing,
+            Cell = _options.Cell, Dropout = _options.Dropout, LabelSmoothing = _options.LabelSmoothing, ConditionEveryStep = _options.ConditionEveryStep,
         });
         network.Initialize(session.Seed);
         var log = new EpochLog(session, Name, _options.Epochs);

@@ -53,6 +53,9 @@ public sealed class ConditionedTextGeneratorTransformer : RecurrentTransformerBa
     /// <summary>The output vocabulary.</summary>
     public TokenVocabulary Vocabulary { get; }
 
+    /// <summary>The network's shape (sizes, cell, attention, whether the vector enters every step, ...).</summary>
+    public EncoderDecoderOptions NetworkOptions => _network.Options;
+
     /// <summary>Generates text for a condition (one vector, or a grid of vectors of <see cref="VectorSize"/>).</summary>
     /// <param name="condition">The vector(s), finite.</param>
     /// <param name="sampling">Temperature, top-k, top-p and seed; null for greedy.</param>

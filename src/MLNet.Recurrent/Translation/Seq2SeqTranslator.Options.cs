@@ -1,4 +1,5 @@
 using Microsoft.ML.SearchSpace;
+using MLNet.Recurrent.Core.Decoding;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Text;
@@ -94,8 +95,12 @@ public sealed partial class Seq2SeqTranslator
         [Choice(new object[] { CellType.Lstm, CellType.Gru }, CellType.Lstm)]
         public CellType Cell { get; set; } = CellType.Lstm;
 
-        /// <summary>Additive (Bahdanau) or general (Luong) attention.</summary>
-        [Choice(new object[] { AttentionStyle.Additive, AttentionStyle.General }, AttentionStyle.Additive)]
+        /// <summary>
+        /// <see cref="AttentionStyle.Additive"/> (Bahdanau: <c>v . tanh(W_q h + W_k enc_j)</c>),
+        /// <see cref="AttentionStyle.General"/> (Luong: <c>h . (W_k enc_j + b)</c>) or <see cref="AttentionStyle.Dot"/>
+        /// (Luong dot, no parameters: <c>h . (enc_j^fwd + enc_j^bwd)</c>, the two directions' halves summed to H).
+        /// </summary>
+        [Choice(new object[] { AttentionStyle.Additive, AttentionStyle.General, AttentionStyle.Dot }, AttentionStyle.Additive)]
         public AttentionStyle Attention { get; set; } = AttentionStyle.Additive;
 
         /// <summary>Whether the decoder reads its previous context (input feeding).</summary>
@@ -137,5 +142,13 @@ public sealed partial class Seq2SeqTranslator
 
         /// <summary>The beam width of the output column's decoder (1: greedy).</summary>
         public int BeamWidth { get; set; } = Defaults.BeamWidth;
+
+        /// <summary>
+        /// When set, the output column (and <c>Translate</c>) samples each translation instead of decoding greedily:
+        /// temperature, top-k, top-p and a seed. Every row is sampled from a generator seeded with that seed, so a
+        /// source gets the same translation in any row, cursor, thread or process. Null (the default): greedy, or
+        /// beam search when <see cref="BeamWidth"/> &gt; 1; sampling needs <see cref="BeamWidth"/> = 1.
+        /// </summary>
+        public SamplingOptions? Sampling { get; set; }
     }
 }

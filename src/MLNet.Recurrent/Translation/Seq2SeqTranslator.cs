@@ -49,6 +49,12 @@ public sealed partial class Seq2SeqTranslator : RecurrentEstimatorBase<Seq2SeqTr
         if (o.MaxSourceLength <= 0) ThrowHelper.OutOfRange(nameof(Options.MaxSourceLength), o.MaxSourceLength, "it must be positive");
         if (o.MaxTargetLength <= 0) ThrowHelper.OutOfRange(nameof(Options.MaxTargetLength), o.MaxTargetLength, "it must be positive");
         if (o.BeamWidth <= 0) ThrowHelper.OutOfRange(nameof(Options.BeamWidth), o.BeamWidth, "it must be positive (1 is greedy)");
+        if (o.Sampling is { } sampling)
+        {
+            if (o.BeamWidth != 1)
+                ThrowHelper.OutOfRange(nameof(Options.BeamWidth), o.BeamWidth, "the output column either samples ('Sampling' set) or searches a beam: set BeamWidth = 1 or Sampling = null");
+            sampling.Validate();
+        }
         NetworkOptions(o, 4, 4).Validate();
         CoreTrainerOptions(o, 0).Validate();
     }
@@ -131,6 +137,6 @@ public sealed partial class Seq2SeqTranslator : RecurrentEstimatorBase<Seq2SeqTr
         log.Flush();
         session.Complete(result, "steps");
         return new Seq2SeqTranslatorTransformer(Host, _options.SourceColumnName, _options.OutputColumnName, _options.Tokenizer, _options.Lowercase,
-            _options.MaxSourceLength, _options.BeamWidth, sourceVocabulary, targetVocabulary, network);
+            _options.MaxSourceLength, _options.BeamWidth, _options.Sampling, sourceVocabulary, targetVocabulary, network);
     }
 }

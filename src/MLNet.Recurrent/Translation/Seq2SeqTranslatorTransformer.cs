@@ -1,3 +1,4 @@
+using MLNet.Recurrent.Core.Decoding;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -11,7 +12,8 @@ namespace MLNet.Recurrent.Translation;
 
 /// <summary>
 /// A trained <see cref="Seq2SeqTranslator"/>: writes the translation of the source column as a text column
-/// (greedy, or beam search when trained with <c>BeamWidth</c> &gt; 1), and translates strings directly. An empty
+/// (greedy, beam search when trained with <c>BeamWidth</c> &gt; 1, or sampled when trained with <c>Sampling</c>), and
+/// translates strings directly. An empty
 /// source translates to the empty string. Calls are serialized (one network, one lock).
 /// </summary>
 public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerBase, IRecurrentComponent<Seq2SeqTranslatorTransformer>
@@ -19,16 +21,18 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
     internal const string LoaderSignature = "RecurrentSeq2Seq";
 
     // Version 1: columns, tokenizer, limits, beam width, then a ModelFile with the network and both vocabularies.
-    private static readonly ModelVersion s_version = new("SEQ2SEQT", version: 1, oldestReadable: 1, LoaderSignature);
+    // Version 2: after the beam width, whether the output column samples and, if so, temperature, top-k, top-p, seed.
+    private static readonly ModelVersion s_version = new("SEQ2SEQT", version: 2, oldestReadable: 1, LoaderSignature);
 
     private readonly EncoderDecoder _network;
     private readonly TextTokenizer _tokenizer;
     private readonly Lock _sync = new();
 
     internal Seq2SeqTranslatorTransformer(IHostEnvironment env, string sourceColumnName, string outputColumnName, TokenizerMode mode, bool lowercase,
-        int maxSourceLength, int beamWidth, TokenVocabulary source, TokenVocabulary target, EncoderDecoder network)
+        int maxSourceLength, int beamWidth, SamplingOptions? sampling, TokenVocabulary source, TokenVocabulary target, EncoderDecoder network)
         : base(env, s_version)
     {
+        Sampling = sampling;
         SourceColumnName = sourceColumnName;
         OutputColumnName = outputColumnName;
         MaxSourceLength = maxSourceLength;
@@ -51,18 +55,39 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
     /// <summary>The output column's beam width (1: greedy).</summary>
     public int BeamWidth { get; }
 
+    /// <summary>The output column's sampling (temperature, top-k, top-p, seed); null when it decodes greedily or by beam.</summary>
+    public SamplingOptions? Sampling { get; }
+
+    /// <summary>The network's shape (sizes, cell, attention, input feeding, ...).</summary>
+    public EncoderDecoderOptions NetworkOptions => _network.Options;
+
     /// <summary>The source vocabulary (specials first).</summary>
     public TokenVocabulary SourceVocabulary { get; }
 
     /// <summary>The target vocabulary (specials first).</summary>
     public TokenVocabulary TargetVocabulary { get; }
 
-    /// <summary>Translates one text: greedy, or beam search when the output column uses a beam.</summary>
+    /// <summary>Translates one text as the output column does: greedy, beam search, or sampled (see <see cref="Sampling"/>).</summary>
     /// <param name="source">The text; empty (no tokens) gives the empty string.</param>
     public string Translate(string source)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (Sampling is { } sampling) return Translate(source, sampling);
         return BeamWidth > 1 ? TranslateNBest(source, BeamWidth).FirstOrDefault()?.Text ?? "" : Greedy(source, null);
+    }
+
+    /// <summary>Samples one translation: each token drawn with the options' temperature, top-k and top-p, seeded.</summary>
+    /// <param name="source">The text; empty (no tokens) gives the empty string.</param>
+    /// <param name="sampling">Temperature, top-k, top-p and seed: the same seed gives the same translation.</param>
+    public string Translate(string source, SamplingOptions sampling)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(sampling);
+        sampling.Validate();
+        int[] ids = Encode(source);
+        if (ids.Length == 0) return "";
+        lock (_sync)
+            return Detokenize(_network.Sample([ids], TranslationVocabulary.StartId, TranslationVocabulary.EndId, sampling)[0]);
     }
 
     /// <summary>The <paramref name="width"/> best translations by beam search (score = log-probability / length), best first.</summary>
@@ -126,6 +151,13 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
         var mode = (TokenizerMode)reader.ReadInt32();
         bool lowercase = reader.ReadBoolean();
         int maxSource = reader.ReadInt32(), beam = reader.ReadInt32();
+        SamplingOptions? sampling = null;
+        if (blob.Version >= 2 && reader.ReadBoolean())
+        {
+            sampling = new SamplingOptions { Temperature = reader.ReadSingle(), TopK = reader.ReadInt32(), TopP = reader.ReadSingle(), Seed = reader.ReadInt32() };
+            try { sampling.Validate(); }
+            catch (ArgumentException e) { ThrowHelper.BadModel(LoaderSignature, $"its sampling options are invalid: {e.Message}"); }
+        }
         byte[] bytes = blob.ReadLengthPrefixedBytes(LoaderSignature, "network");
         ModelFile file;
         using (var stream = new MemoryStream(bytes, writable: false))
@@ -133,7 +165,7 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
         var network = EncoderDecoder.ReadFrom(file);
         var sourceVocabulary = new TokenVocabulary(file.GetVocabulary("source"), TranslationVocabulary.UnknownId, TranslationVocabulary.PaddingId);
         var targetVocabulary = new TokenVocabulary(file.GetVocabulary("target"), TranslationVocabulary.UnknownId, TranslationVocabulary.PaddingId);
-        return new Seq2SeqTranslatorTransformer(env, source, output, mode, lowercase, maxSource, beam, sourceVocabulary, targetVocabulary, network);
+        return new Seq2SeqTranslatorTransformer(env, source, output, mode, lowercase, maxSource, beam, sampling, sourceVocabulary, targetVocabulary, network);
     }
 
     private protected override void SaveBlob(BinaryWriter writer)
@@ -144,6 +176,14 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
         writer.Write(_tokenizer.Lowercase);
         writer.Write(MaxSourceLength);
         writer.Write(BeamWidth);
+        writer.Write(Sampling is not null);
+        if (Sampling is { } sampling)
+        {
+            writer.Write(sampling.Temperature);
+            writer.Write(sampling.TopK);
+            writer.Write(sampling.TopP);
+            writer.Write(sampling.Seed);
+        }
         var file = new ModelFile();
         _network.WriteTo(file);
         file.AddVocabulary("source", SourceVocabulary.Tokens);

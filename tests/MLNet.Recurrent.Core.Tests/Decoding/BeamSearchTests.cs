@@ -86,6 +86,82 @@ public class BeamSearchTests
         Assert.All(normalized, h => Assert.DoesNotContain(2, h.Tokens));
     }
 
+    // A hand-made chain over tokens 0, 1, 2 and the end token 3, started from 0.
+    private static readonly float[][] WithEnd =
+    [
+        [0.2f, 1.0f, -0.5f, 0.1f],
+        [0.7f, -0.3f, 0.4f, 0.9f],
+        [-1f, 0.5f, 0.3f, -0.2f],
+        [0f, 0f, 0f, 0f],
+    ];
+
+    /// <summary>
+    /// Every hypothesis of at most <paramref name="maxLength"/> tokens by hand: those that end (the end token's
+    /// log-probability included, the end token not counted unless <paramref name="countEnd"/>) and those cut at the limit.
+    /// </summary>
+    private static (int[] Tokens, double LogP, double Score)[] Enumerate(MarkovDecoder decoder, int maxLength, float alpha, bool countEnd)
+    {
+        var all = new List<(int[], double, double)>();
+        foreach (int length in Enumerable.Range(0, maxLength + 1))
+            foreach (int[] tokens in AllSequences(3, length))
+            {
+                if (length < maxLength)
+                {
+                    double ended = decoder.LogProbability(0, [.. tokens, 3]);
+                    all.Add((tokens, ended, ended / Math.Pow(Math.Max(1, length + (countEnd ? 1 : 0)), alpha)));
+                }
+                else
+                {
+                    double cut = decoder.LogProbability(0, tokens);
+                    all.Add((tokens, cut, cut / Math.Pow(Math.Max(1, length), alpha)));
+                }
+            }
+        return [.. all.OrderByDescending(h => h.Item3)];
+    }
+
+    [Theory]
+    [InlineData(1f, false)]
+    [InlineData(1f, true)]
+    [InlineData(0f, false)]
+    [InlineData(0.6f, true)]
+    public void The_n_best_list_of_a_hand_made_model_is_exact_with_end_token_log_probabilities_and_length_normalization(float alpha, bool countEnd)
+    {
+        var decoder = new MarkovDecoder(WithEnd);
+        var exact = Enumerate(decoder, maxLength: 3, alpha, countEnd);
+        // W = 28 is more than every live hypothesis (3^3), so the search is exhaustive.
+        var found = BeamSearch.Search(decoder, [0], new BeamSearchOptions
+        {
+            BeamWidth = 28, MaxLength = 3, EndToken = 3, LengthPenalty = alpha, LengthCountsEndToken = countEnd,
+        });
+        // Of the 40 hypotheses (13 that end within 3 tokens, 27 cut at the limit) the best W = 28 come back, in order.
+        Assert.Equal(40, exact.Length);
+        Assert.Equal(28, found.Count);
+        // Scores in order, and each returned hypothesis is the hand-scored one with its tokens (sequences made of
+        // the same transitions, such as 0 1 0 and 1 0 0 from 0, tie exactly, so their order is not compared).
+        var byTokens = exact.ToDictionary(h => string.Join(",", h.Tokens));
+        for (int i = 0; i < 28; i++)
+        {
+            Assert.Equal(exact[i].Score, found[i].Score, 5);
+            var hand = byTokens[string.Join(",", found[i].Tokens)];
+            Assert.Equal(hand.LogP, found[i].LogProbability, 5);
+            Assert.Equal(hand.Score, found[i].Score, 5);
+        }
+    }
+
+    [Fact]
+    public void Early_stopping_returns_only_hypotheses_that_ended_scored_with_their_end_token()
+    {
+        var decoder = new MarkovDecoder(WithEnd);
+        var found = BeamSearch.Search(decoder, [0], new BeamSearchOptions { BeamWidth = 3, MaxLength = 20, EndToken = 3, EarlyStopping = true });
+        Assert.Equal(3, found.Count);
+        foreach (var h in found)
+        {
+            Assert.True(h.Tokens.Length < 20);
+            Assert.Equal(decoder.LogProbability(0, [.. h.Tokens, 3]), h.LogProbability, 5);   // the end token's log-probability is in
+            Assert.Equal(h.LogProbability / Math.Max(1, h.Tokens.Length), h.Score, 9);
+        }
+    }
+
     [Fact]
     public void A_stop_predicate_ends_hypotheses_and_bad_options_name_themselves()
     {

@@ -18,14 +18,20 @@ public sealed class EncoderDecoderGradientTests(ITestOutputHelper output)
         { CellType.Gru, AttentionStyle.Additive, true, 1, 0f, 0f },
         { CellType.Lstm, AttentionStyle.General, false, 1, 0f, 0.2f },
         { CellType.Gru, AttentionStyle.General, true, 2, 0.25f, 0f },
+        { CellType.Lstm, AttentionStyle.Dot, true, 1, 0.2f, 0.1f },
+        { CellType.Gru, AttentionStyle.Dot, false, 2, 0f, 0f },
     };
 
-    [Fact]
-    public void Conditioned_generation_from_a_grid_of_vectors_has_gradients_that_match_finite_differences()
+    [Theory]
+    [InlineData(CellType.Lstm, false)]
+    [InlineData(CellType.Lstm, true)]
+    [InlineData(CellType.Gru, true)]
+    public void Conditioned_generation_from_a_grid_of_vectors_has_gradients_that_match_finite_differences(CellType cell, bool everyStep)
     {
         var network = new EncoderDecoder(new EncoderDecoderOptions
         {
             SourceVectorSize = 3, TargetVocabularySize = 6, EmbeddingSize = 3, HiddenSize = 4, AttentionSize = 5, Dropout = 0.2f, LabelSmoothing = 0.1f,
+            Cell = cell, ConditionEveryStep = everyStep,
         });
         network.Initialize(5);
         var random = new Random(2);
@@ -49,6 +55,8 @@ public sealed class EncoderDecoderGradientTests(ITestOutputHelper output)
         double error = GradientCheck.MaxRelativeError(Loss, targets, output, eps: 1e-2f, floor: 1e-3, maxPerTarget: 30);
         Assert.True(error < 2e-2, $"max relative error {error:E2}");
         Assert.True(network.Parameters.Contains("src_proj.weight") && !network.Parameters.Contains("src_emb.weight"));
+        // With the vector at every step the decoder reads [embedding E; context 2H; p E].
+        Assert.Equal(everyStep ? 3 + 8 + 3 : 3 + 8, network.Parameters["decoder.weight_ih"].Shape[1]);
     }
 
     [Theory]
@@ -82,5 +90,6 @@ public sealed class EncoderDecoderGradientTests(ITestOutputHelper output)
         var targets = network.Parameters.Parameters.Select(p => new GradientCheck.Target(p.Name, values, p.Offset, p.Length, gradients, p.Offset));
         double error = GradientCheck.MaxRelativeError(Loss, targets, output, eps: 1e-2f, floor: 1e-3, maxPerTarget: 40);
         Assert.True(error < 2e-2, $"max relative error {error:E2}");
+        Assert.Equal(attention == AttentionStyle.Dot, !network.Parameters.Contains("att_k.weight"));
     }
 }

@@ -24,6 +24,7 @@ public sealed class EncoderDecoderTests(ITestOutputHelper output)
     [Theory]
     [InlineData(CellType.Lstm, AttentionStyle.Additive)]
     [InlineData(CellType.Gru, AttentionStyle.General)]
+    [InlineData(CellType.Lstm, AttentionStyle.Dot)]
     public void Step_decoding_gives_the_teacher_forced_logits_and_attention(CellType cell, AttentionStyle attention)
     {
         var network = Tiny(cell, attention);
@@ -135,14 +136,100 @@ public sealed class EncoderDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Conditioned_on_a_one_hot_vector_it_learns_each_condition_s_sentence_and_samples_are_seeded()
+    public void Dot_attention_scores_the_decoder_state_against_both_halves_of_each_annotation_as_computed_by_hand()
+    {
+        // H = 2, S = 3, two rows: row 0 reads all three annotations, row 1 only the first two (padding masked).
+        var network = Tiny(attention: AttentionStyle.Dot);
+        float[][] enc = [[1, 0, 0, 2], [0, 1, 1, 0], [1, 1, -1, 0]];
+        const int h = 4, d = 8;
+        // Embed the 2-wide hand values in H = 4 (zeros elsewhere) so the network's own sizes are used.
+        var annotations = new float[3 * 2 * d];
+        for (int j = 0; j < 3; j++)
+            for (int r = 0; r < 2; r++)
+            {
+                annotations[(j * 2 + r) * d + 0] = enc[j][0];
+                annotations[(j * 2 + r) * d + 1] = enc[j][1];
+                annotations[(j * 2 + r) * d + h + 0] = enc[j][2];
+                annotations[(j * 2 + r) * d + h + 1] = enc[j][3];
+            }
+        var keys = new float[3 * 2 * h];
+        EncoderDecoder.DotKeys(annotations, keys, 6, h);
+        Assert.Equal([1f, 2f, 0f, 0f], keys.AsSpan(0, h).ToArray());           // enc_0^fwd + enc_0^bwd
+        Assert.Equal([0f, 1f, 0f, 0f], keys.AsSpan(2 * 2 * h, h).ToArray());   // enc_2: (1 - 1, 1 + 0)
+        float[] hidden = [0.5f, -1f, 0f, 0f, 0.5f, -1f, 0f, 0f];
+        var weights = new float[2 * 3];
+        var context = new float[2 * d];
+        network.AttendForward(hidden, annotations, keys, [3, 2], 3, 2, default, default, weights, context);
+        // Row 0: scores h . k_j = -1.5, -0.5, -1.0; softmax by hand; ctx = sum_j a_j enc_j.
+        double[] a0 = [0.1863237232258476, 0.506480391055654, 0.3071958857184984];
+        double[] ctx0 = [0.493519608944346, 0.8136762767741523, 0.19928450533715564, 0.3726474464516952];
+        // Row 1: scores -1.5, -0.5 only: a = (1 / (1 + e), e / (1 + e)); ctx = a_0 enc_0 + a_1 enc_1.
+        double e1 = Math.E, b0 = 1 / (1 + e1), b1 = e1 / (1 + e1);
+        double[] ctx1 = [b0, b1, b1, 2 * b0];
+        for (int j = 0; j < 3; j++) Assert.Equal(a0[j], weights[j], 1e-6);
+        Assert.Equal(b0, weights[3], 1e-6);
+        Assert.Equal(b1, weights[4], 1e-6);
+        Assert.Equal(0f, weights[5]);
+        int[] at = [0, 1, h, h + 1];
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(ctx0[i], context[at[i]], 1e-6);
+            Assert.Equal(ctx1[i], context[d + at[i]], 1e-6);
+        }
+        Assert.False(network.Parameters.Contains("att_k.weight") || network.Parameters.Contains("att_q.weight") || network.Parameters.Contains("att_v.weight"));
+    }
+
+    [Theory]
+    [InlineData(CellType.Lstm)]
+    [InlineData(CellType.Gru)]
+    public void With_the_vector_at_every_step_step_decoding_gives_the_teacher_forced_logits(CellType cell)
+    {
+        var network = new EncoderDecoder(new EncoderDecoderOptions
+        {
+            SourceVectorSize = 3, TargetVocabularySize = 6, EmbeddingSize = 3, HiddenSize = 4, Cell = cell, ConditionEveryStep = true,
+        });
+        network.Initialize(4);
+        float[][] sources = [[0.5f, -1f, 0.2f], [1f, 0f, 0f, 0.3f, 0.3f, -0.7f]];   // one vector; a grid of two
+        int[][] targets = [[4, 1, 5], [5, 4]];
+        var batch = new Seq2SeqBatch();
+        new VectorSequencePairs(sources, targets, 3, Start, End).Fill([0, 1], batch);
+        network.Forward(batch, training: false);
+        var session = network.CreateDecoder(sources);
+        session.Reset(2);
+        var logits = new float[2 * 6];
+        double nll = 0;
+        int count = 0;
+        for (int t = 0; t < 4; t++)
+        {
+            int[] tokens = [t == 0 ? Start : targets[0][t - 1], t == 0 ? Start : t - 1 < targets[1].Length ? targets[1][t - 1] : End];
+            session.Step(tokens, logits);
+            for (int b = 0; b < 2; b++)
+            {
+                if (t > targets[b].Length) continue;
+                double[] lp = LogSoftmax(logits.AsSpan(b * 6, 6).ToArray());
+                nll -= lp[t < targets[b].Length ? targets[b][t] : End];
+                count++;
+            }
+        }
+        double loss = network.Forward(batch, training: false);
+        output.WriteLine($"{cell}: forced {loss:F6}, stepped {nll / count:F6}");
+        Assert.Equal(loss, nll / count, 5);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Conditioned_on_a_one_hot_vector_it_learns_each_condition_s_sentence_and_samples_are_seeded(bool everyStep)
     {
         // Four conditions, each with its own sentence; the source is the condition's one-hot vector.
         int[][] sentences = [[4, 5, 6], [7, 4], [8, 8, 9, 5], [6, 9]];
         float[] OneHot(int k) => [.. Enumerable.Range(0, 4).Select(j => j == k ? 1f : 0f)];
         var sources = Enumerable.Range(0, 200).Select(i => OneHot(i % 4)).ToArray();
         var targets = Enumerable.Range(0, 200).Select(i => sentences[i % 4]).ToArray();
-        var network = new EncoderDecoder(new EncoderDecoderOptions { SourceVectorSize = 4, TargetVocabularySize = 10, EmbeddingSize = 8, HiddenSize = 16 });
+        var network = new EncoderDecoder(new EncoderDecoderOptions
+        {
+            SourceVectorSize = 4, TargetVocabularySize = 10, EmbeddingSize = 8, HiddenSize = 16, ConditionEveryStep = everyStep,
+        });
         network.Initialize(2);
         new Seq2SeqTrainer(network, new Seq2SeqTrainerOptions { Epochs = 15, LearningRate = 1e-2, BatchSize = 16, ValidationFraction = 0, Seed = 2 })
             .Fit(new VectorSequencePairs(sources, targets, 4, Start, End));

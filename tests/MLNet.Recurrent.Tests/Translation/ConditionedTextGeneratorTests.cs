@@ -47,6 +47,34 @@ public sealed class ConditionedTextGeneratorTests
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_one_hot_vector_chooses_the_last_word_after_a_shared_prefix_and_the_option_survives_save_and_load(bool everyStep)
+    {
+        string[] sentences = ["the colour is red", "the colour is blue", "the colour is green"];
+        var ml = new MLContext(seed: 1);
+        var examples = Enumerable.Range(0, 150).Select(i => new Example
+        {
+            Features = [.. Enumerable.Range(0, 3).Select(j => j == i % 3 ? 1f : 0f)],
+            Text = sentences[i % 3],
+        }).ToArray();
+        IDataView data = ml.Data.LoadFromEnumerable(examples);
+        var model = ml.Transforms.Recurrent.ConditionedTextGenerator(new ConditionedTextGenerator.Options
+        {
+            EmbeddingSize = 8, HiddenSize = 16, Epochs = 12, LearningRate = 1e-2, BatchSize = 16, MinTokenCount = 1, ValidationFraction = 0, Seed = 3,
+            ConditionEveryStep = everyStep,
+        }).Fit(data);
+        Assert.Equal(sentences, Enumerable.Range(0, 3).Select(k => model.Generate([.. Enumerable.Range(0, 3).Select(j => j == k ? 1f : 0f)])));
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, data.Schema, stream);
+        stream.Position = 0;
+        var loaded = (ConditionedTextGeneratorTransformer)new MLContext().Model.Load(stream, out _);
+        Assert.Equal(everyStep, loaded.NetworkOptions.ConditionEveryStep);
+        var sampling = new MLNet.Recurrent.Core.Decoding.SamplingOptions { Temperature = 2f, Seed = 4 };
+        Assert.Equal(model.Generate([0.2f, 0.5f, 0.3f], sampling), loaded.Generate([0.2f, 0.5f, 0.3f], sampling));
+    }
+
     [Fact]
     public void A_missing_target_at_training_is_named_by_column_and_row()
     {

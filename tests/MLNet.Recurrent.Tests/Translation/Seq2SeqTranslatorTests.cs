@@ -91,6 +91,53 @@ public sealed class Seq2SeqTranslatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Dot_attention_learns_the_reversal_and_a_sampling_output_column_is_seeded_and_survives_save_and_load()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView train = ml.Data.LoadFromEnumerable(Reversals(400, 1));
+        Pair[] testRows = Reversals(20, 2);
+        IDataView test = ml.Data.LoadFromEnumerable(testRows);
+        var options = Small(epochs: 12);
+        options.Attention = Core.Models.AttentionStyle.Dot;
+        options.Sampling = new Core.Decoding.SamplingOptions { Temperature = 0.05f, Seed = 11 };   // nearly greedy
+        var model = ml.Transforms.Recurrent.Seq2SeqTranslator(options).Fit(train);
+        Assert.Equal(Core.Models.AttentionStyle.Dot, model.NetworkOptions.Attention);
+        var metrics = ml.Transforms.Recurrent.EvaluateTranslation(model.Transform(test), "Target");
+        output.WriteLine($"dot attention, sampled at T = 0.05: exact {metrics.ExactMatch:F1}%, BLEU {metrics.Bleu.Score:F2}");
+        Assert.True(metrics.ExactMatch >= 90, $"exact match {metrics.ExactMatch:F1}%");
+
+        // The column samples each row with the seed: the same as Translate with those options, and the same after loading.
+        string[] column = ml.Data.CreateEnumerable<Translated>(model.Transform(test), reuseRowObject: false).Select(r => r.Translation).ToArray();
+        Assert.Equal(testRows.Select(r => model.Translate(r.Source, options.Sampling)), column);
+        var hot = new Core.Decoding.SamplingOptions { Temperature = 3f, TopK = 4, Seed = 5 };
+        Assert.Equal(model.Translate("red dog sun", hot), model.Translate("red dog sun", hot));
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, train.Schema, stream);
+        stream.Position = 0;
+        var loaded = (Seq2SeqTranslatorTransformer)new MLContext().Model.Load(stream, out _);
+        Assert.Equal(0.05f, loaded.Sampling!.Temperature);
+        Assert.Equal(11, loaded.Sampling.Seed);
+        Assert.Equal(column, ml.Data.CreateEnumerable<Translated>(loaded.Transform(test), reuseRowObject: false).Select(r => r.Translation));
+        Assert.Equal(model.Translate("red dog sun", hot), loaded.Translate("red dog sun", hot));
+    }
+
+    [Fact]
+    public void Sampling_with_a_beam_or_with_a_bad_temperature_is_refused_naming_the_option()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = Small(1);
+        options.Sampling = new Core.Decoding.SamplingOptions { Temperature = 0.7f };
+        options.BeamWidth = 3;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Recurrent.Seq2SeqTranslator(options));
+        Assert.Contains("'BeamWidth' was 3", e.Message);
+        Assert.Contains("Sampling", e.Message);
+        options.BeamWidth = 1;
+        options.Sampling = new Core.Decoding.SamplingOptions { Temperature = -1f };
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.Recurrent.Seq2SeqTranslator(options));
+        Assert.Contains("'Temperature' was -1", e.Message);
+    }
+
+    [Fact]
     public void An_empty_source_or_a_missing_target_at_training_is_named_by_column_and_row()
     {
         var ml = new MLContext(seed: 1);

@@ -8,8 +8,9 @@ namespace MLNet.Recurrent.SequenceLabeling.Internals;
 /// <summary>The labelled sequences of a training view, read into memory once; every row is used, none skipped.</summary>
 internal sealed class LabelingData
 {
-    private LabelingData(InMemorySequences sequences, SequenceInput input, long steps, int longest, long[] classCounts)
+    private LabelingData(InMemorySequences sequences, SequenceInput input, WordSpellings? spellings, long steps, int longest, long[] classCounts)
     {
+        Spellings = spellings;
         Sequences = sequences;
         Input = input;
         Steps = steps;
@@ -23,6 +24,9 @@ internal sealed class LabelingData
     /// <summary>What the network reads: for tokens, the keys kept and their ids.</summary>
     public SequenceInput Input { get; }
 
+    /// <summary>The words' spellings, with character features; otherwise null.</summary>
+    public WordSpellings? Spellings { get; }
+
     /// <summary>Labelled steps in all rows.</summary>
     public long Steps { get; }
 
@@ -35,10 +39,11 @@ internal sealed class LabelingData
     /// <summary>
     /// Reads every row; an empty sequence, a label count that differs from the step count, a missing label key or
     /// a non-finite frame value throws, naming the column and row. Token keys seen fewer than
-    /// <paramref name="minTokenCount"/> times become the unknown id 0; the rest are renumbered 1..V-1.
+    /// <paramref name="minTokenCount"/> times become the unknown id 0; the rest are renumbered 1..V-1. With
+    /// <paramref name="characterFeatures"/>, every token also gets its spelling from the column's key values.
     /// </summary>
     public static LabelingData Read(IDataView view, DataViewSchema.Column features, DataViewSchema.Column label, SequenceInput input,
-        int classCount, int minTokenCount, TrainingSession session, CancellationToken cancellation)
+        int classCount, int minTokenCount, bool characterFeatures, TrainingSession session, CancellationToken cancellation)
     {
         var tokens = new List<int[]>();
         var frames = new List<float[]>();
@@ -82,6 +87,14 @@ internal sealed class LabelingData
         if (labels.Count == 0)
             throw new InvalidOperationException($"{SequenceLabeler.ComponentName}: the training data has no rows (columns '{features.Name}' and '{label.Name}'); training needs at least one.");
         SequenceInput kept = input;
+        WordSpellings? spellings = null;
+        int[][][]? characters = null;
+        if (input.IsTokens && characterFeatures)
+        {
+            // The rows still hold one-based keys here (the identity map of SequenceInput.For), as the spellings need.
+            spellings = WordSpellings.Build(features, input.KeyCount, tokens);
+            characters = spellings.Spell(tokens);
+        }
         if (input.IsTokens)
         {
             kept = KeepFrequentTokens(tokens, input.KeyCount, minTokenCount);
@@ -89,9 +102,11 @@ internal sealed class LabelingData
                 for (int t = 0; t < row.Length; t++) row[t] = kept.TokenIds![row[t]];
         }
         InMemorySequences sequences = input.IsTokens
-            ? InMemorySequences.Labelled([.. tokens], [.. labels])
+            ? characters is not null
+                ? InMemorySequences.LabelledWithCharacters([.. tokens], characters, [.. labels])
+                : InMemorySequences.Labelled([.. tokens], [.. labels])
             : InMemorySequences.LabelledFrames([.. frames], input.FrameSize, [.. labels]);
-        return new LabelingData(sequences, kept, steps, longest, classCounts);
+        return new LabelingData(sequences, kept, spellings, steps, longest, classCounts);
     }
 
     private static SequenceInput KeepFrequentTokens(List<int[]> rows, int keyCount, int minTokenCount)

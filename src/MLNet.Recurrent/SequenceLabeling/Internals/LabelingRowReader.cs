@@ -16,10 +16,12 @@ internal sealed class LabelingRowReader
     private readonly string _feature;
     private readonly string? _label;
     private readonly SequenceInput _input;
-    private readonly KeySequenceReader? _keys;
+    private readonly KeySequenceReader? _keyReader;
     private readonly FrameSequenceReader? _frames;
     private readonly KeySequenceReader? _labels;
     private int[] _ids = [];
+    private int _keysRead;
+    private int[] _keys = [];
 
     public LabelingRowReader(DataViewRow row, DataViewSchema.Column feature, DataViewSchema.Column? label, SequenceInput input)
     {
@@ -27,7 +29,7 @@ internal sealed class LabelingRowReader
         _feature = feature.Name;
         _label = label?.Name;
         _input = input;
-        if (input.IsTokens) _keys = new KeySequenceReader(row, feature);
+        if (input.IsTokens) _keyReader = new KeySequenceReader(row, feature);
         else _frames = new FrameSequenceReader(row, feature, input.FrameSize);
         if (label is { } l) _labels = new KeySequenceReader(row, l);
     }
@@ -35,11 +37,20 @@ internal sealed class LabelingRowReader
     /// <summary>The current row's token ids, in [0, V); valid until the next read.</summary>
     public ReadOnlySpan<int> ReadTokens()
     {
-        ReadOnlySpan<int> keys = _keys!.Read();
-        if (_ids.Length < keys.Length) _ids = new int[Math.Max(keys.Length, 2 * _ids.Length)];
+        ReadOnlySpan<int> keys = _keyReader!.Read();
+        if (_ids.Length < keys.Length)
+        {
+            _ids = new int[Math.Max(keys.Length, 2 * _ids.Length)];
+            _keys = new int[_ids.Length];
+        }
         for (int t = 0; t < keys.Length; t++) _ids[t] = _input.IdOf(keys[t]);
+        keys.CopyTo(_keys);
+        _keysRead = keys.Length;
         return _ids.AsSpan(0, keys.Length);
     }
+
+    /// <summary>The zero-based keys (-1 for missing) of the tokens just read by <see cref="ReadTokens"/>.</summary>
+    public ReadOnlySpan<int> LastKeys => _keys.AsSpan(0, _keysRead);
 
     /// <summary>The current row's frames, <c>[T, D]</c> row-major, all finite; valid until the next read.</summary>
     public ReadOnlySpan<float> ReadFrames()
