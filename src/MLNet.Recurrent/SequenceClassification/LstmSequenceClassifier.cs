@@ -16,7 +16,10 @@ namespace MLNet.Recurrent.SequenceClassification;
 /// features. The label is a key (multiclass: <c>Score</c> and a key <c>PredictedLabel</c>, ready for
 /// <c>MulticlassClassification.Evaluate</c> and <c>MapKeyToValue</c>) or a Boolean (binary: <c>Score</c>,
 /// <c>Probability</c>, <c>PredictedLabel</c>, ready for <c>BinaryClassification.Evaluate</c>). Create it with
-/// <c>mlContext.Transforms.Recurrent.LstmSequenceClassifier(...)</c>.
+/// <c>mlContext.Transforms.Recurrent.LstmSequenceClassifier(...)</c>. An optional side input
+/// (<see cref="Options.SideColumnName"/>, for example <c>FeaturizeText</c>'s sparse n-grams) is mapped linearly onto
+/// the class scores beside the recurrent summary; token and embedding dropout, weight decay and temperature scaling
+/// (<see cref="Options.TemperatureScaling"/>) are the levers for small data.
 /// </summary>
 /// <remarks>
 /// Each epoch's training loss and validation loss and accuracy are logged to <c>MLContext.Log</c>. Training skips
