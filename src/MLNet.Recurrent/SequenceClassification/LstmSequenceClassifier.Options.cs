@@ -202,15 +202,18 @@ public sealed partial class LstmSequenceClassifier
         /// probability, so the model does not lean on single words and the unknown embedding learns what an
         /// unfamiliar word should mean. Never applied at prediction. Token features only.
         /// </summary>
+        [Range(0f, 0.3f, Defaults.TokenDropout)]
         public float TokenDropout { get; set; } = Defaults.TokenDropout;
 
         /// <summary>Dropout on every element of the token embeddings during training, in [0, 1). Token features only.</summary>
+        [Range(0f, 0.5f, Defaults.EmbeddingDropout)]
         public float EmbeddingDropout { get; set; } = Defaults.EmbeddingDropout;
 
         /// <summary>
         /// Weight decay, zero or positive: L2 regularisation for Adam, SGD, RMSProp and Adagrad, decoupled weight decay
         /// for AdamW (<see cref="OptimizerKind.AdamW"/>, where values around 0.01 to 0.1 are usual).
         /// </summary>
+        [Range(0.0, 2.0, Defaults.WeightDecay)]
         public double WeightDecay { get; set; } = Defaults.WeightDecay;
 
         /// <summary>
@@ -219,6 +222,7 @@ public sealed partial class LstmSequenceClassifier
         /// match how often the model is right; the predicted class never changes. T is saved with the model and
         /// logged.
         /// </summary>
+        [BooleanChoice(Defaults.TemperatureScaling)]
         public bool TemperatureScaling { get; set; } = Defaults.TemperatureScaling;
     }
 }

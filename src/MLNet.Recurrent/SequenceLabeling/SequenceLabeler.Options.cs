@@ -181,12 +181,15 @@ public sealed partial class SequenceLabeler
         /// spelling, fit the key map on a vocabulary that holds them (all the text, or a term list). Such a model
         /// cannot stream.
         /// </summary>
+        [BooleanChoice(Defaults.CharacterFeatures)]
         public bool CharacterFeatures { get; set; } = Defaults.CharacterFeatures;
 
         /// <summary>E_c, the size of the learned character embeddings (with <see cref="CharacterFeatures"/>).</summary>
+        [Range(8, 64, Defaults.CharacterEmbeddingSize, logBase: true)]
         public int CharacterEmbeddingSize { get; set; } = Defaults.CharacterEmbeddingSize;
 
         /// <summary>H_c, the hidden units of each direction of the character LSTM; each word gets 2 H_c features (with <see cref="CharacterFeatures"/>).</summary>
+        [Range(8, 64, Defaults.CharacterHiddenSize, logBase: true)]
         public int CharacterHiddenSize { get; set; } = Defaults.CharacterHiddenSize;
     }
 }

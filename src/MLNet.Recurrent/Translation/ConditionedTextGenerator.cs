@@ -82,6 +82,7 @@ public sealed class ConditionedTextGenerator : RecurrentEstimatorBase<Conditione
         /// False (the default): the vector reaches the decoder only through the encoder's final states (which start the
         /// decoder) and attention.
         /// </summary>
+        [BooleanChoice(false)]
         public bool ConditionEveryStep { get; set; }
 
         /// <summary>Dropout.</summary>
