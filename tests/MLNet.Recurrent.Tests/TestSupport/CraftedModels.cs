@@ -59,6 +59,14 @@ internal static class CraftedModels
         throw new InvalidOperationException("No engine model file in the zip.");
     }
 
+    /// <summary>The bytes of the first engine model file in the zip (magic to checksum).</summary>
+    public static byte[] EngineFile(byte[] zip)
+    {
+        byte[] file = [];
+        EditEntry(zip, (bytes, at) => file = bytes.AsSpan(at, BitConverter.ToInt32(bytes, at - 4)).ToArray());
+        return file;
+    }
+
     private static byte[] Finish(MemoryStream stream, ZipArchive archive)
     {
         archive.Dispose();

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Matrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Numerics;
 
 namespace MLNet.Recurrent.Core.Reservoir.Internals;
 
@@ -88,7 +89,7 @@ internal sealed class RidgeAccumulator
         int fc = _features;
         int groups = (fc + 3) / 4;
         if ((long)fc * fc * BlockRows < 4_000_000) for (int g = 0; g < groups; g++) FoldRows(g * 4);
-        else Parallel.For(0, groups, g => FoldRows(g * 4));
+        else Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.MaxThreads }, g => FoldRows(g * 4)); // this fit's thread limit
         _filled = 0;
     }
 
