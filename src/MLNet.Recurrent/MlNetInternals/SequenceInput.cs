@@ -40,6 +40,19 @@ internal sealed class SequenceInput
     public static SequenceInput Tokens(int[] tokenIds) => new(tokenIds, 0);
 
     /// <summary>
+    /// A loaded model's token map, checked: not empty, and every key's network id an embedding row (0..V-1), or the
+    /// first prediction would fail. Raises <see cref="InvalidDataException"/> naming <paramref name="key"/>.
+    /// </summary>
+    public static SequenceInput LoadedTokens(int[] tokenIds, int vocabularySize, string component, string key)
+    {
+        if (tokenIds.Length == 0) Internals.ThrowHelper.BadModel(component, $"'{key}' is empty; it must map the missing key and every token key");
+        for (int k = 0; k < tokenIds.Length; k++)
+            if ((uint)tokenIds[k] >= (uint)vocabularySize)
+                Internals.ThrowHelper.BadModel(component, $"'{key}'[{k}] was {tokenIds[k]}; network ids must be between 0 and {vocabularySize - 1}");
+        return Tokens(tokenIds);
+    }
+
+    /// <summary>
     /// The most keys a token column may declare (2^24 = 16,777,216, a hashed column of up to 24 bits): training keeps
     /// an id and a count per declared key, so 2^30 keys would allocate 4 GiB before reading a row.
     /// </summary>
