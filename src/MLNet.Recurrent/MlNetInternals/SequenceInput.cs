@@ -59,6 +59,21 @@ internal sealed class SequenceInput
     public const int MaxKeyCount = 1 << 24;
 
     /// <summary>
+    /// The most steps (tokens, frames or characters) one row may hold: 2^20 = 1,048,576. Training and prediction keep
+    /// activations for every step of a row, so memory grows with its length (README, "Reliability"); a longer row is
+    /// refused with an <see cref="InvalidOperationException"/> naming the column, the row and its length, before any
+    /// per-step buffer is sized by it. Use the components' <c>MaxSequenceLength</c> option to cut long rows instead.
+    /// </summary>
+    public const int MaxSteps = 1 << 20;
+
+    /// <summary>Throws unless <paramref name="steps"/> is at most <see cref="MaxSteps"/>.</summary>
+    public static void CheckSteps(string column, long row, long steps, string unit)
+    {
+        if (steps > MaxSteps)
+            ThrowHelper.RowValue(column, row, $"it holds {steps} {unit}; a row may hold at most {MaxSteps} ({unit} per row are limited so memory stays bounded; cut longer rows first)");
+    }
+
+    /// <summary>
     /// What a (validated) feature column holds before training decides which keys to keep: key k reads as id k,
     /// or frames of the configured or declared size. A key column declaring more than <see cref="MaxKeyCount"/>
     /// keys is rejected (<see cref="ArgumentOutOfRangeException"/> naming the column) before anything is allocated.

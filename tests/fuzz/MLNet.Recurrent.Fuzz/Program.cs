@@ -43,6 +43,10 @@ internal static class Program
                 target = ModelFileTarget;
                 break;
             case "zip" when args.Length == 2:
+                // Load the library into the default context now (no instrumented code runs before Fuzzer.Run: it would
+                // have no shared memory to write to), so ML.NET's loader finds this copy instead of loading its own.
+                GC.KeepAlive(typeof(SequenceClassification.SequenceClassificationTransformer).Assembly);
+                GC.KeepAlive(typeof(ModelFile).Assembly);
                 var templates = Templates(args[1]);
                 target = bytes => ZipTarget(templates, bytes);
                 break;
@@ -229,6 +233,7 @@ internal static class Program
     {
         Exception inner = e;
         while (inner is TargetInvocationException { InnerException: { } i }) inner = i;
+        if (Environment.GetEnvironmentVariable("FUZZ_VERBOSE") is "1") Console.Error.WriteLine(e);
         if (inner is InvalidDataException) return;
         if (inner is OutOfMemoryException or InsufficientExecutionStackException) throw new ContractViolationException(inner);
         foreach (StackFrame frame in new StackTrace(inner).GetFrames())
