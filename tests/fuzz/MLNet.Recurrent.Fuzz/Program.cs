@@ -35,12 +35,14 @@ internal static class Program
         if (args.Length == 2 && args[0] == "seed") return Seeds.Write(args[1]);
         if (args.Length < 1) return Usage();
         string? statsPath = Environment.GetEnvironmentVariable("FUZZ_STATS");
-        Action<byte[]> target;
+        // Instrumented code may run only inside Fuzzer.Run (before it there is no shared memory to record coverage in),
+        // so a target's set-up (loading the saved models) happens in its first call.
+        Func<Action<byte[]>> make;
         long bound = LoadAllocationBound;
         switch (args[0])
         {
             case "modelfile":
-                target = ModelFileTarget;
+                make = () => ModelFileTarget;
                 break;
             case "zip" when args.Length == 2:
                 // Load the library into the default context now (no instrumented code runs before Fuzzer.Run: it would
@@ -48,19 +50,25 @@ internal static class Program
                 GC.KeepAlive(typeof(SequenceClassification.SequenceClassificationTransformer).Assembly);
                 GC.KeepAlive(typeof(ModelFile).Assembly);
                 var templates = Templates(args[1]);
-                target = bytes => ZipTarget(templates, bytes);
+                make = () =>
+                {
+                    foreach (Template t in templates) new MLContext(seed: 1).Model.Load(new MemoryStream(t.Zip), out _); // warm ML.NET's catalog
+                    return bytes => ZipTarget(templates, bytes);
+                };
                 break;
             case "text" when args.Length == 2:
-                var text = new TextTarget(args[1]);
-                target = text.Run;
+                string dir = args[1];
+                make = () => new TextTarget(dir).Run;
                 bound = TextAllocationBound;
                 break;
             default:
                 return Usage();
         }
         long executions = 0, maxAllocated = 0;
+        Action<byte[]>? target = null;
         Fuzzer.Run(stream =>
         {
+            target ??= make();
             byte[] bytes = ReadAll(stream);
             long before = GC.GetAllocatedBytesForCurrentThread();
             target(bytes);
