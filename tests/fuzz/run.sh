@@ -2,7 +2,7 @@
 # One AFL++ campaign against one SharpFuzz target (tests/fuzz/README.md).
 #   tests/fuzz/run.sh TARGET EXECUTIONS [SECONDS]     TARGET: modelfile | zip | text
 # Builds the harness, copies it to $FUZZ_OUT/bin (default /tmp/mlnet-recurrent-fuzz), instruments the two
-# libraries there with `sharpfuzz`, regenerates the seed corpus and runs afl-fuzz at the lowest priority until
+# libraries there with `sharpfuzz`, copies the committed seed corpus and runs afl-fuzz at the lowest priority until
 # EXECUTIONS executions (afl-fuzz -E) or SECONDS seconds (-V), whichever comes first.
 # Needs: afl++ (apt-get install -y afl++) and `dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0`.
 set -euo pipefail
@@ -25,8 +25,10 @@ case $target in
   text) args=(text "$out/corpus/templates") ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac
-rm -rf "$out/findings-$target" "$out/stats-$target"
+# FUZZ_RESUME=1 continues the last campaign of this target (afl-fuzz -i -; AFL++ keeps its execution count).
+input="$out/corpus/$target"
+if [ "${FUZZ_RESUME:-0}" = 1 ]; then input=-; else rm -rf "$out/findings-$target" "$out/stats-$target"; fi
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1
 export AFL_FORKSRV_INIT_TMOUT=120000 FUZZ_STATS="$out/stats-$target"
-exec nice -n 19 afl-fuzz -i "$out/corpus/$target" -o "$out/findings-$target" -t 5000 -m none -E "$executions" -V "$seconds" \
+exec nice -n 19 afl-fuzz -i "$input" -o "$out/findings-$target" -t 5000 -m none -E "$executions" -V "$seconds" \
   -- dotnet "$out/bin/MLNet.Recurrent.Fuzz.dll" "${args[@]}"
