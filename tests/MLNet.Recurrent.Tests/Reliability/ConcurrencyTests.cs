@@ -142,8 +142,9 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         SequenceLabeler.Options options = SequenceLabelerTests.SmallOptions();
         options.Epochs = 2;
         ITransformer model = TagData.Featurize(ml).Append(ml.Transforms.Recurrent.SequenceLabeler(options)).Fit(train);
-        // 20,000, not 100,000: a labeller prediction costs about 50 times a classifier's (about 0.7-1 ms a row on the
-        // shared 2-core machine, under load), and 100,000 took over a minute there, too long for a CI run that repeats the suite.
+        // 20,000, not 100,000: a labeller prediction (a score vector per token) costs about 9 times a classifier's; on the
+        // shared 2-core machine 20,000 took 2.2 s when it was quiet and a minute under load, so 100,000 would take about
+        // 11 s quiet, too long for a CI run that repeats the suite.
         PredictionsAreIdenticalOnEveryThread<TagData.Row, TagScores>(model, TagData.Make(50, seed: 2), p => Bits(p.Scores), "Scores", total: 20_000);
     }
 
