@@ -182,6 +182,7 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
             ValueGetter<ReadOnlyMemory<char>> getter = (ref ReadOnlyMemory<char> dst) =>
             {
                 getSource(ref source);
+                SequenceInput.CheckSteps(_input.Name, input.Position, source.Length, "characters");
                 dst = _owner.Translate(source.ToString()).AsMemory();
             };
             return [getter];

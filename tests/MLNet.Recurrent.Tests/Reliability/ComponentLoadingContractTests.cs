@@ -188,6 +188,28 @@ public sealed class ComponentLoadingContractTests(SavedSequenceComponents saved)
     }
 }
 
+/// <summary>The translator refuses a source longer than the step limit before tokenizing it (issue 14, resource limits).</summary>
+public sealed class TranslatorSourceLimitTests(SavedSequenceComponents saved) : IClassFixture<SavedSequenceComponents>
+{
+    private sealed class Translated
+    {
+        public string Translation { get; set; } = "";
+    }
+
+    [Fact]
+    public void A_source_longer_than_the_maximum_is_refused_naming_the_column_the_row_and_the_limit()
+    {
+        var ml = new MLContext(seed: 1);
+        ITransformer model = CraftedModels.Load(saved.Zips["translator"]);
+        var rows = new[] { new SavedSequenceComponents.Pair { Source = "red cat" }, new SavedSequenceComponents.Pair { Source = new string('a', MLNet.Recurrent.MlNetInternals.SequenceInput.MaxSteps + 1) } };
+        IDataView scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
+        Exception e = Assert.ThrowsAny<Exception>(() => ml.Data.CreateEnumerable<Translated>(scored, reuseRowObject: false).ToList());
+        while (e.InnerException is { } inner) e = inner; // ML.NET may read on a worker thread and wrap what it throws
+        Assert.IsType<InvalidOperationException>(e);
+        Assert.StartsWith("Column 'Source', row 1: it holds 1048577 characters; a row may hold at most 1048576", e.Message);
+    }
+}
+
 /// <summary>
 /// Seeded mutations of the labeller's, translator's and generator's engine model files inside their zips (checksum
 /// repaired), as <see cref="ModelZipMutationTests"/> for the classifier: each loads or raises the contract's
