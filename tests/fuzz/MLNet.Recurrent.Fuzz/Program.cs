@@ -153,7 +153,7 @@ internal static class Program
     /// <summary>Rewrites the CRC-32 of an engine model file at <paramref name="at"/> (magic first, CRC-32 of the bytes after the magic in the last 4).</summary>
     private static void RepairCrc(byte[] bytes, int at, int length)
     {
-        if (length < Magic.Length + 8 || at < 0 || at + length > bytes.Length || !bytes.AsSpan(at, Magic.Length).SequenceEqual(Magic)) return;
+        if (length < Magic.Length + 8 || at < 0 || (long)at + length > bytes.Length || !bytes.AsSpan(at, Magic.Length).SequenceEqual(Magic)) return;
         Span<byte> file = bytes.AsSpan(at, length);
         BitConverter.TryWriteBytes(file[^4..], Crc32(file[8..^4]));
     }
