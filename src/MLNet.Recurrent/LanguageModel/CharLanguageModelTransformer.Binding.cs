@@ -37,6 +37,7 @@ public sealed partial class CharLanguageModelTransformer
             var cache = new RowCache(input, () =>
             {
                 text(ref value);
+                SequenceInput.CheckSteps(_input.Name, input.Position, value.Length, "characters");
                 (logLikelihood, bits) = model.Score(value.ToString());
             });
             var getters = new Delegate?[OutputColumns.Count];

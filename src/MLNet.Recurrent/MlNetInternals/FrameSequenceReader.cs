@@ -51,6 +51,7 @@ internal sealed class FrameSequenceReader
         if (length % FrameSize != 0)
             ThrowHelper.RowValue(_columnName, _row.Position, $"it holds {length} values, which is not a whole number of frames of {FrameSize} features");
         frameCount = length / FrameSize;
+        SequenceInput.CheckSteps(_columnName, _row.Position, frameCount, "frames");
         if (_buffer.IsDense) return _buffer.GetValues();
         if (_dense.Length < length) _dense = new float[Math.Max(length, 2 * _dense.Length)];
         Span<float> dense = _dense.AsSpan(0, length);

@@ -12,6 +12,8 @@ namespace MLNet.Recurrent.MlNetInternals;
 internal sealed class KeySequenceReader
 {
     private readonly Func<Span<int>> _read;
+    private readonly DataViewRow _row;
+    private readonly string _columnName;
     private int[] _ids = [];
 
     /// <summary>Creates a reader of <paramref name="column"/> on <paramref name="row"/> (a cursor).</summary>
@@ -20,6 +22,8 @@ internal sealed class KeySequenceReader
     public KeySequenceReader(DataViewRow row, DataViewSchema.Column column)
     {
         ArgumentNullException.ThrowIfNull(row);
+        _row = row;
+        _columnName = column.Name;
         if (column.Type is not VectorDataViewType { ItemType: KeyDataViewType key })
         {
             ThrowHelper.ColumnType("KeySequenceReader", column.Name, ThrowHelper.Describe(column.Type), "a vector of keys");
@@ -52,6 +56,7 @@ internal sealed class KeySequenceReader
         {
             getter(ref buffer);
             int length = buffer.Length;
+            SequenceInput.CheckSteps(_columnName, _row.Position, length, "keys");
             if (_ids.Length < length) _ids = new int[Math.Max(length, 2 * _ids.Length)];
             Span<int> ids = _ids.AsSpan(0, length);
             ids.Fill(-1); // implicit entries of a sparse vector are key 0, the missing key

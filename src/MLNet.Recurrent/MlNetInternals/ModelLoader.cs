@@ -26,8 +26,7 @@ internal static class ModelLoader<TTransformer>
         ModelVersion version = TTransformer.Version;
         ctx.CheckAtModel(version.ToVersionInfo(typeof(TTransformer)));
         uint written = ctx.Header.ModelVerWritten;
-        byte[] bytes = ctx.Reader.ReadByteArray();
-        if (bytes is null) ThrowHelper.BadModel(version.LoaderSignature, "its byte array is missing");
+        byte[] bytes = ReadByteArray(ctx.Reader, version.LoaderSignature);
 
         using var stream = new MemoryStream(bytes, writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
@@ -50,5 +49,30 @@ internal static class ModelLoader<TTransformer>
         if (stream.Position != stream.Length)
             ThrowHelper.BadModel(version.LoaderSignature, $"{stream.Length - stream.Position} of its {stream.Length} bytes were left unread");
         return result;
+    }
+
+    /// <summary>
+    /// Reads the byte array ML.NET's <c>WriteByteArray</c> wrote (an int32 length, then the bytes) without trusting
+    /// the length: it is checked against the bytes left when the stream knows them, and the bytes are read in chunks
+    /// otherwise, so a crafted length cannot allocate more than the entry holds (ML.NET's own <c>ReadByteArray</c>
+    /// allocates whatever the length says).
+    /// </summary>
+    private static byte[] ReadByteArray(BinaryReader reader, string component)
+    {
+        int length = reader.ReadInt32();
+        Stream stream = reader.BaseStream;
+        long left = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+        if (length < 0 || length > left)
+            ThrowHelper.BadModel(component, $"the length of its byte array was {length} bytes; it must be between 0 and the {(stream.CanSeek ? left : int.MaxValue)} bytes that remain");
+        if (stream.CanSeek) return reader.ReadBytes(length);
+        using var bytes = new MemoryStream();
+        var chunk = new byte[Math.Min(length, 1 << 16)];
+        while (bytes.Length < length)
+        {
+            int read = reader.Read(chunk, 0, (int)Math.Min(chunk.Length, length - bytes.Length));
+            if (read == 0) ThrowHelper.BadModel(component, $"the length of its byte array was {length} bytes but only {bytes.Length} remain");
+            bytes.Write(chunk, 0, read);
+        }
+        return bytes.ToArray();
     }
 }

@@ -40,10 +40,38 @@ internal sealed class SequenceInput
     public static SequenceInput Tokens(int[] tokenIds) => new(tokenIds, 0);
 
     /// <summary>
+    /// A loaded model's token map, checked: not empty, and every key's network id an embedding row (0..V-1), or the
+    /// first prediction would fail. Raises <see cref="InvalidDataException"/> naming <paramref name="key"/>.
+    /// </summary>
+    public static SequenceInput LoadedTokens(int[] tokenIds, int vocabularySize, string component, string key)
+    {
+        if (tokenIds.Length == 0) Internals.ThrowHelper.BadModel(component, $"'{key}' is empty; it must map the missing key and every token key");
+        for (int k = 0; k < tokenIds.Length; k++)
+            if ((uint)tokenIds[k] >= (uint)vocabularySize)
+                Internals.ThrowHelper.BadModel(component, $"'{key}'[{k}] was {tokenIds[k]}; network ids must be between 0 and {vocabularySize - 1}");
+        return Tokens(tokenIds);
+    }
+
+    /// <summary>
     /// The most keys a token column may declare (2^24 = 16,777,216, a hashed column of up to 24 bits): training keeps
     /// an id and a count per declared key, so 2^30 keys would allocate 4 GiB before reading a row.
     /// </summary>
     public const int MaxKeyCount = 1 << 24;
+
+    /// <summary>
+    /// The most steps (tokens, frames or characters) one row may hold: 2^20 = 1,048,576. Training and prediction keep
+    /// activations for every step of a row, so memory grows with its length (README, "Reliability"); a longer row is
+    /// refused with an <see cref="InvalidOperationException"/> naming the column, the row and its length, before any
+    /// per-step buffer is sized by it. Use the components' <c>MaxSequenceLength</c> option to cut long rows instead.
+    /// </summary>
+    public const int MaxSteps = 1 << 20;
+
+    /// <summary>Throws unless <paramref name="steps"/> is at most <see cref="MaxSteps"/>.</summary>
+    public static void CheckSteps(string column, long row, long steps, string unit)
+    {
+        if (steps > MaxSteps)
+            ThrowHelper.RowValue(column, row, $"it holds {steps} {unit}; a row may hold at most {MaxSteps} ({unit} per row are limited so memory stays bounded; cut longer rows first)");
+    }
 
     /// <summary>
     /// What a (validated) feature column holds before training decides which keys to keep: key k reads as id k,

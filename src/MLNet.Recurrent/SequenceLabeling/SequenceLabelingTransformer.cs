@@ -120,8 +120,10 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
             file = ModelFile.Read(stream);
         SequenceNetwork network = SequenceNetwork.ReadFrom(file);
         string[] classes = file.GetVocabulary(ClassVocabulary).ToArray();
+        if (classes.Length != network.Options.OutputSize)
+            ThrowHelper.BadModel(LoaderSignature, $"the \"{ClassVocabulary}\" vocabulary has {classes.Length} entries; the network predicts {network.Options.OutputSize} tags");
         SequenceInput input = network.Options.TokenInput
-            ? SequenceInput.Tokens(file.Configuration.GetInt32Array(TokenIdsKey))
+            ? SequenceInput.LoadedTokens(file.Configuration.GetInt32Array(TokenIdsKey), network.Options.InputVocabularySize, LoaderSignature, TokenIdsKey)
             : SequenceInput.Frames(network.Options.FrameSize);
         return new SequenceLabelingTransformer(env, feature, classes, input, WordSpellings.ReadFrom(file, LoaderSignature), network, training: null);
     }

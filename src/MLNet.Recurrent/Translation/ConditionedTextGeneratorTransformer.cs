@@ -7,6 +7,7 @@ using MLNet.Recurrent.Core.Serialization;
 using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
+using MLNet.Recurrent.Translation.Internals;
 
 namespace MLNet.Recurrent.Translation;
 
@@ -81,8 +82,13 @@ public sealed class ConditionedTextGeneratorTransformer : RecurrentTransformerBa
         ModelFile file;
         using (var stream = new MemoryStream(bytes, writable: false))
             file = ModelFile.Read(stream);
-        var vocabulary = new TokenVocabulary(file.GetVocabulary("target"), TranslationVocabulary.UnknownId, TranslationVocabulary.PaddingId);
-        return new ConditionedTextGeneratorTransformer(env, condition, output, mode, maxLength, vectorSize, vocabulary, EncoderDecoder.ReadFrom(file));
+        if (!Enum.IsDefined(mode)) ThrowHelper.BadModel(LoaderSignature, $"the tokenizer mode was {(int)mode}; it must be one of {string.Join(", ", Enum.GetNames<TokenizerMode>())}");
+        if (maxLength <= 0) ThrowHelper.BadModel(LoaderSignature, $"the maximum length was {maxLength}; it must be positive");
+        EncoderDecoder network = EncoderDecoder.ReadFrom(file);
+        if (vectorSize != network.Options.SourceVectorSize)
+            ThrowHelper.BadModel(LoaderSignature, $"the condition vector size was {vectorSize}; the network reads vectors of {network.Options.SourceVectorSize}");
+        var vocabulary = TranslationVocabularies.Load(file, "target", network.Options.TargetVocabularySize, LoaderSignature);
+        return new ConditionedTextGeneratorTransformer(env, condition, output, mode, maxLength, vectorSize, vocabulary, network);
     }
 
     private protected override void SaveBlob(BinaryWriter writer)

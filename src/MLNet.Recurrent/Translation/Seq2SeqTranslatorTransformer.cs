@@ -2,11 +2,13 @@ using MLNet.Recurrent.Core.Decoding;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNet.Recurrent.Core.Decoding;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Serialization;
 using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
+using MLNet.Recurrent.Translation.Internals;
 
 namespace MLNet.Recurrent.Translation;
 
@@ -163,8 +165,11 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
         using (var stream = new MemoryStream(bytes, writable: false))
             file = ModelFile.Read(stream);
         var network = EncoderDecoder.ReadFrom(file);
-        var sourceVocabulary = new TokenVocabulary(file.GetVocabulary("source"), TranslationVocabulary.UnknownId, TranslationVocabulary.PaddingId);
-        var targetVocabulary = new TokenVocabulary(file.GetVocabulary("target"), TranslationVocabulary.UnknownId, TranslationVocabulary.PaddingId);
+        if (!Enum.IsDefined(mode)) ThrowHelper.BadModel(LoaderSignature, $"the tokenizer mode was {(int)mode}; it must be one of {string.Join(", ", Enum.GetNames<TokenizerMode>())}");
+        if (maxSource <= 0) ThrowHelper.BadModel(LoaderSignature, $"the maximum source length was {maxSource}; it must be positive");
+        if (beam is <= 0 or > BeamSearchOptions.MaxBeamWidth) ThrowHelper.BadModel(LoaderSignature, $"the beam width was {beam}; it must be between 1 and {BeamSearchOptions.MaxBeamWidth}");
+        var sourceVocabulary = TranslationVocabularies.Load(file, "source", network.Options.SourceVocabularySize, LoaderSignature);
+        var targetVocabulary = TranslationVocabularies.Load(file, "target", network.Options.TargetVocabularySize, LoaderSignature);
         return new Seq2SeqTranslatorTransformer(env, source, output, mode, lowercase, maxSource, beam, sampling, sourceVocabulary, targetVocabulary, network);
     }
 
@@ -217,6 +222,7 @@ public sealed partial class Seq2SeqTranslatorTransformer : RecurrentTransformerB
             ValueGetter<ReadOnlyMemory<char>> getter = (ref ReadOnlyMemory<char> dst) =>
             {
                 getSource(ref source);
+                SequenceInput.CheckSteps(_input.Name, input.Position, source.Length, "characters");
                 dst = _owner.Translate(source.ToString()).AsMemory();
             };
             return [getter];

@@ -24,6 +24,7 @@ public sealed class ModelFileMutationTests(ITestOutputHelper output)
         "echo state network" => (EchoState(), s => EchoStateNetwork.Load(s)),
         "reservoir classifier" => (Saved(Classifier().Save), s => ReservoirClassifier.Load(s)),
         "reservoir forecaster" => (Saved(Forecaster().Save), s => ReservoirForecaster.Load(s)),
+        "encoder-decoder" => (EncoderDecoderFile(), s => EncoderDecoder.ReadFrom(ModelFile.Read(s))),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -54,6 +55,17 @@ public sealed class ModelFileMutationTests(ITestOutputHelper output)
         var esn = EchoStateNetwork.FitForecaster(options, MackeyGlass.Generate(200));
         using var stream = new MemoryStream();
         esn.Save(stream);
+        return stream.ToArray();
+    }
+
+    private static byte[] EncoderDecoderFile()
+    {
+        var network = new EncoderDecoder(new EncoderDecoderOptions { SourceVocabularySize = 9, TargetVocabularySize = 8, EmbeddingSize = 4, HiddenSize = 5, AttentionSize = 3 });
+        network.Initialize(seed: 3);
+        var file = new ModelFile();
+        network.WriteTo(file);
+        using var stream = new MemoryStream();
+        file.Write(stream);
         return stream.ToArray();
     }
 
@@ -105,6 +117,7 @@ public sealed class ModelFileMutationTests(ITestOutputHelper output)
     [InlineData("echo state network")]
     [InlineData("reservoir classifier")]
     [InlineData("reservoir forecaster")]
+    [InlineData("encoder-decoder")]
     public void Every_seeded_mutation_of_a_network_file_loads_or_raises_InvalidDataException_within_the_allocation_bound(string kind)
     {
         var (original, read) = Reader(kind);

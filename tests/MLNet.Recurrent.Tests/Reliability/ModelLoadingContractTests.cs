@@ -116,6 +116,30 @@ public sealed class ModelLoadingContractTests(SavedTokenClassifier saved) : ICla
     }
 }
 
+/// <summary>
+/// ML.NET's byte-array length before a component's blob (found by the SharpFuzz campaign, tests/fuzz: ML.NET's
+/// <c>ReadByteArray</c> allocated whatever it said, 1.4 GB for a 4 KB entry).
+/// </summary>
+public sealed class ByteArrayLengthTests(SavedTokenClassifier saved) : IClassFixture<SavedTokenClassifier>
+{
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(345_000_000)]
+    [InlineData(-7)]
+    public void A_byte_array_length_beyond_the_entry_is_rejected_before_anything_is_allocated(int length)
+    {
+        // The entry: ML.NET's header (its model section starts where the int64 at offset 16 says), then the array's int32 length, then our blob.
+        byte[] zip = CraftedModels.EditEntry(saved.Zip, (bytes, at) => BitConverter.TryWriteBytes(bytes.AsSpan((int)BitConverter.ToInt64(bytes, 16)), length));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Exception e = Assert.ThrowsAny<Exception>(() => CraftedModels.Load(zip));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+        Assert.IsType<InvalidDataException>(e);
+        Assert.Contains($"the length of its byte array was {length} bytes", e.Message);
+        Assert.True(allocated < 64 << 20, $"loading allocated {allocated:N0} bytes");
+    }
+}
+
 /// <summary>The same contract for the character language model's loader.</summary>
 public sealed class CharLanguageModelLoadingContractTests
 {

@@ -31,7 +31,17 @@ internal static class CraftedModels
     /// Rewrites the first engine model file found in the zip: <paramref name="edit"/> gets the bytes of the entry
     /// that holds it and the offset of its magic number (the blob's int32 length prefix is the 4 bytes before).
     /// </summary>
-    public static byte[] EditEntry(byte[] zip, Action<byte[], int> edit)
+    public static byte[] EditEntry(byte[] zip, Action<byte[], int> edit) => ReplaceEntry(zip, (bytes, at) =>
+    {
+        edit(bytes, at);
+        return bytes;
+    });
+
+    /// <summary>
+    /// Replaces the entry that holds the first engine model file by what <paramref name="replace"/> returns for its bytes
+    /// and the offset of the magic number (the result may be shorter or longer: a truncated or rewritten entry).
+    /// </summary>
+    public static byte[] ReplaceEntry(byte[] zip, Func<byte[], int, byte[]> replace)
     {
         using var stream = new MemoryStream();
         stream.Write(zip);
@@ -48,15 +58,69 @@ internal static class CraftedModels
                 }
                 int at = bytes.AsSpan().IndexOf(Magic);
                 if (at < 0) continue;
-                edit(bytes, at);
+                byte[] replaced = replace(bytes, at);
                 string name = entry.FullName;
                 entry.Delete();
-                using var w = archive.CreateEntry(name).Open();
-                w.Write(bytes);
+                using (var w = archive.CreateEntry(name).Open()) w.Write(replaced);
                 return Finish(stream, archive);
             }
         }
         throw new InvalidOperationException("No engine model file in the zip.");
+    }
+
+    /// <summary>
+    /// Rewrites the engine model file with each vocabulary replaced by what <paramref name="vocabulary"/> returns for
+    /// its name and tokens (configuration and parameters copied as they are). The file must keep its length (ML.NET's
+    /// header records where the entry's parts end), so the last token of a shortened vocabulary is lengthened with
+    /// '~' until it does.
+    /// </summary>
+    public static byte[] RewriteVocabularies(byte[] zip, Func<string, string[], string[]> vocabulary) => EditEntry(zip, (bytes, at) =>
+    {
+        int length = BitConverter.ToInt32(bytes, at - 4);
+        ModelFile source;
+        using (var s = new MemoryStream(bytes, at, length, writable: false)) source = ModelFile.Read(s);
+        ConfigurationMap to = source.Configuration;
+        var vocabularies = source.Vocabularies.Select(v => (v.Key, Tokens: vocabulary(v.Key, v.Value))).ToList();
+        for (int pad = 0; pad < 64; pad++)
+        {
+            var file = new ModelFile();
+            foreach (string key in to.Keys) CopyEntry(to, file.Configuration, key);
+            foreach (var (name, tokens) in vocabularies)
+                file.AddVocabulary(name, tokens.Length < source.GetVocabulary(name).Count ? [.. tokens[..^1], tokens[^1] + new string('~', pad)] : tokens);
+            foreach (NamedTensor p in source.Parameters) file.AddParameter(p);
+            using var output = new MemoryStream();
+            file.Write(output);
+            if (output.Length != length) continue;
+            output.ToArray().CopyTo(bytes, at);
+            return;
+        }
+        throw new InvalidOperationException("No padding keeps the file's length.");
+    });
+
+    private static void CopyEntry(ConfigurationMap from, ConfigurationMap to, string key)
+    {
+        switch (from.KindOf(key))
+        {
+            case ConfigurationValueKind.String: to.Set(key, from.GetString(key)); break;
+            case ConfigurationValueKind.Int32: to.Set(key, from.GetInt32(key)); break;
+            case ConfigurationValueKind.Int64: to.Set(key, from.GetInt64(key)); break;
+            case ConfigurationValueKind.Single: to.Set(key, from.GetSingle(key)); break;
+            case ConfigurationValueKind.Double: to.Set(key, from.GetDouble(key)); break;
+            case ConfigurationValueKind.Boolean: to.Set(key, from.GetBoolean(key)); break;
+            case ConfigurationValueKind.Int32Array: to.Set(key, from.GetInt32Array(key)); break;
+            case ConfigurationValueKind.Int64Array: to.Set(key, from.GetInt64Array(key)); break;
+            case ConfigurationValueKind.SingleArray: to.Set(key, from.GetSingleArray(key)); break;
+            case ConfigurationValueKind.StringArray: to.Set(key, from.GetStringArray(key)); break;
+            default: throw new NotSupportedException(key);
+        }
+    }
+
+    /// <summary>The bytes of the first engine model file in the zip (magic to checksum).</summary>
+    public static byte[] EngineFile(byte[] zip)
+    {
+        byte[] file = [];
+        EditEntry(zip, (bytes, at) => file = bytes.AsSpan(at, BitConverter.ToInt32(bytes, at - 4)).ToArray());
+        return file;
     }
 
     private static byte[] Finish(MemoryStream stream, ZipArchive archive)
