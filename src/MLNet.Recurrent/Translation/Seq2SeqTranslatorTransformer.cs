@@ -1,4 +1,3 @@
-using MLNet.Recurrent.Core.Decoding;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
