@@ -175,9 +175,9 @@ public sealed class ComponentLoadingContractTests(SavedSequenceComponents saved)
     }
 
     [Theory]
-    [InlineData("translator", 4, 0, "beam width was 0")] // the int32 just before the length prefix
-    [InlineData("translator", 8, -3, "maximum source length was -3")]
-    [InlineData("translator", 13, 9, "tokenizer mode was 9")] // then a Boolean (lower-case)
+    [InlineData("translator", 5, 0, "beam width was 0")] // the int32 before the "no sampling options" Boolean and the length prefix
+    [InlineData("translator", 9, -3, "maximum source length was -3")]
+    [InlineData("translator", 14, 9, "tokenizer mode was 9")] // then a Boolean (lower-case)
     [InlineData("generator", 4, 5, "condition vector size was 5")]
     [InlineData("generator", 8, 0, "maximum length was 0")]
     [InlineData("generator", 12, 9, "tokenizer mode was 9")]
