@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PosTaggingSample;
 
 /// <summary>Command-line options; the defaults are the reference configuration.</summary>
-internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epochs, int Threads, int Limit, int Seed, bool PyTorchInit, bool Bucketed, bool Chars = false, bool MlNet = false)
+internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epochs, int Threads, int Limit, int Seed, bool PyTorchInit, bool Bucketed, bool Chars = false, bool MlNet = false, string? Json = null, bool NoValidation = false)
 {
     public static Arguments Parse(string[] args)
     {
@@ -26,7 +26,10 @@ internal sealed record Arguments(string? Data, bool FullTags, bool Crf, int Epoc
                 "--bucketed" => a with { Bucketed = true },
                 "--chars" => a with { Chars = true },
                 "--mlnet" => a with { MlNet = true },
-                var other => throw new ArgumentException($"Unknown option '{other}'; expected --data, --tagset, --crf, --epochs, --threads, --limit, --seed, --engine-init, --bucketed, --chars or --mlnet."),
+                // benchmarks/compare/tasks.sh: the training clock covers the training loop only, and is written as JSON.
+                "--json" => a with { Json = Next() },
+                "--no-validation" => a with { NoValidation = true },
+                var other => throw new ArgumentException($"Unknown option '{other}'; expected --data, --tagset, --crf, --epochs, --threads, --limit, --seed, --engine-init, --bucketed, --chars, --mlnet, --json or --no-validation."),
             };
         }
         return a;

@@ -3,9 +3,14 @@
 // summary, per-epoch losses and validation BLEU, test BLEU/chrF greedy and beam, examples, training speed and the
 // latency of one 20-word sentence, and writes an attention heat map. See README.md, "Translation and conditioned
 // generation". Options: --epochs N --seed N --threads N --beam N --label-smoothing E --dropout P
-// --sampling linear:K|exponential:K|sigmoid:K --best --limit N --out DIR --data FILE.
+// --sampling linear:K|exponential:K|sigmoid:K --best --limit N --out DIR --data FILE; --shuffled (batches are consecutive
+// runs of one random permutation per epoch, as the reference draws them, instead of length buckets); --no-validation (no per-epoch
+// validation, so the training clock covers training only) and --json FILE (training tokens, seconds, tokens/s and the
+// greedy latency written there), which benchmarks/compare/tasks.sh uses.
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
 using MLNet.Recurrent.Core.Evaluation;
 using MLNet.Recurrent.Core.Interpretability;
 using MLNet.Recurrent.Core.Models;
@@ -66,7 +71,7 @@ var schedule = sampling.Length == 0 ? TeacherForcingSchedule.Always : sampling.S
 var trainer = new Seq2SeqTrainer(network, new Seq2SeqTrainerOptions
 {
     Epochs = epochs, LearningRate = 1e-3, ClipNorm = 5, BatchSize = 64, Patience = 0, Seed = seed, ReportEvery = 1_000_000,
-    TeacherForcing = schedule,
+    TeacherForcing = schedule, BucketByLength = !opt.ContainsKey("shuffled"),
     // The reference evaluates the model after its last epoch; --best keeps the best validation epoch instead.
     RestoreBestWeights = opt.ContainsKey("best"),
 });
@@ -101,10 +106,14 @@ var progress = new SynchronousProgress(p =>
     lastElapsed = p.Elapsed;
     tokensBefore = tokens;
 });
-var result = trainer.Fit(train, validation, progress);
+// Without validation the clock covers the training loop alone (batching, forward, loss, backward, clipping, Adam), as the
+// reference script times it; with it, the greedy BLEU above is taken off but the loop's validation loss is not.
+bool noValidation = opt.ContainsKey("no-validation");
+var result = trainer.Fit(train, noValidation ? null : validation, progress);
 double trainSeconds = clock.Elapsed.TotalSeconds - evalTime.TotalSeconds;
 Console.WriteLine($"training: {result.Epochs} epochs, {result.Steps} steps; {train.TargetTokens * result.Epochs:N0} target tokens in {trainSeconds:F0} s of training " +
-    $"= {train.TargetTokens * result.Epochs / trainSeconds:N0} target tok/s (threads {ComputeSettings.MaxThreads}; the loop's own figure, validation included: {result.History[^1].TokensPerSecond:N0})");
+    $"= {train.TargetTokens * result.Epochs / trainSeconds:N0} target tok/s (threads {ComputeSettings.MaxThreads}" +
+    (noValidation ? ")" : $"; the loop's own figure, validation included: {result.History[^1].TokensPerSecond:N0})"));
 
 var watch = Stopwatch.StartNew();
 var attention = new List<float[][]>();
@@ -136,15 +145,29 @@ Console.WriteLine($"attention heat map: {mapPath}");
 string sentence = "And God said to Noah, Make thee an ark of gopher wood, and rooms shalt thou make in the ark today.";
 int[] ids = data.EncodeSource(sentence);
 var times = new List<double>();
+int outputTokens = 0;
 for (int r = 0; r < 22; r++)
 {
     watch.Restart();
     var output = network.Greedy([ids], TranslationVocabulary.StartId, TranslationVocabulary.EndId);
     if (r > 0) times.Add(watch.Elapsed.TotalMilliseconds);
+    outputTokens = output[0].Length;
     if (r == 0) Console.WriteLine($"latency sentence ({ids.Length} source tokens, {sentence.Split(' ').Length} words): {sentence}\n  -> {data.Detokenize(output[0])}");
 }
 times.Sort();
 Console.WriteLine($"greedy latency: median {times[times.Count / 2]:F1} ms, min {times[0]:F1} ms (threads {ComputeSettings.MaxThreads})");
+if (opt.TryGetValue("json", out var json))
+    File.WriteAllText(json, JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["engine"] = "ours", ["task"] = "translation",
+        ["version"] = "MLNet.Recurrent " + typeof(EncoderDecoder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+        ["epochs"] = result.Epochs, ["limit"] = limit, ["threads"] = ComputeSettings.MaxThreads, ["train_pairs"] = train.Count,
+        ["source_vocabulary"] = data.Source.Count, ["target_vocabulary"] = data.Target.Count,
+        ["train_tokens"] = train.TargetTokens * result.Epochs, ["train_seconds"] = trainSeconds,
+        ["train_tok_s"] = train.TargetTokens * result.Epochs / trainSeconds, ["latency_source_tokens"] = ids.Length,
+        ["greedy_latency_ms"] = times[times.Count / 2], ["greedy_latency_min_ms"] = times[0], ["latency_output_tokens"] = outputTokens,
+        ["test_greedy_bleu"] = Score(greedy, data.Test).Bleu.Score,
+    }));
 File.WriteAllLines(Path.Combine(outDir, "test.greedy"), greedy);
 File.WriteAllLines(Path.Combine(outDir, "test.beam"), beam);
 return 0;
