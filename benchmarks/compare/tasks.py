@@ -201,7 +201,7 @@ def report(info, raw, commands, failures, skipped):
     L.append(f"- engines: PyTorch `{versions['torch'] or '–'}` (Debian python3-torch, OpenBLAS), ours `{versions['ours'] or '–'}`; "
              f"{args.threads} training thread(s) each")
     L.append(f"- command: `{(os.environ.get('TASKS_CMD') or '').strip() or 'benchmarks/compare/tasks.py ' + ' '.join(shlex.quote(a) for a in sys.argv[1:])}`"
-             f" ({args.rounds} interleaved rounds{', quick: not for quoting' if args.quick else ''}; every cell is the median "
+             f" ({args.rounds} interleaved round{'s' if args.rounds > 1 else ''}{', quick: not for quoting' if args.quick else ''}; every cell is the median "
              f"[min-max] over rounds; `!` marks a spread (max - min) / median above {args.spread_flag:.0%})")
     if args.note:
         L.append(f"- note: {args.note}")
