@@ -3,10 +3,10 @@
 // summary, per-epoch losses and validation BLEU, test BLEU/chrF greedy and beam, examples, training speed and the
 // latency of one 20-word sentence, and writes an attention heat map. See README.md, "Translation and conditioned
 // generation". Options: --epochs N --seed N --threads N --beam N --label-smoothing E --dropout P
-// --sampling linear:K|exponential:K|sigmoid:K --best --limit N --out DIR --data FILE; --shuffled (batches are consecutive
-// runs of one random permutation per epoch, as the reference draws them, instead of length buckets); --no-validation (no per-epoch
-// validation, so the training clock covers training only) and --json FILE (training tokens, seconds, tokens/s and the
-// greedy latency written there), which benchmarks/compare/tasks.sh uses.
+// --sampling linear:K|exponential:K|sigmoid:K --best --limit N --out DIR --data FILE; --shuffled (batches are
+// consecutive runs of one random permutation per epoch, as the reference draws them, instead of length buckets);
+// --no-validation (no per-epoch validation, so the training clock covers training only) and --json FILE (training
+// tokens, seconds, tokens/s and the greedy latency written there), which benchmarks/compare/tasks.sh uses.
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
