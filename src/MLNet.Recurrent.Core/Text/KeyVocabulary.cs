@@ -39,14 +39,7 @@ public static class KeyVocabulary
         return ids;
     }
 
-    /// <summary>
-    /// Throws <see cref="InvalidOperationException"/> when <paramref name="vocabularySize"/> (the kept keys and the
-    /// unknown id) is more than <see cref="RecurrentLimits.MaxVocabularySize"/>.
-    /// </summary>
-    /// <param name="vocabularySize">V, the ids the network would embed.</param>
-    /// <param name="keyCount">N, the keys declared, for the message.</param>
-    /// <param name="minCount">The minimum count used, for the message.</param>
-    public static void CheckKept(int vocabularySize, int keyCount, int minCount)
+    private static void CheckKept(int vocabularySize, int keyCount, int minCount)
     {
         if (vocabularySize > RecurrentLimits.MaxVocabularySize)
             ThrowHelper.InvalidOperation($"{vocabularySize - 1} of the {keyCount} keys are seen at least {minCount} times; the network would embed {vocabularySize} ids " +
