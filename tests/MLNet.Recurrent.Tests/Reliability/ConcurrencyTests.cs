@@ -147,7 +147,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         options.HiddenSize = 4;
         options.Epochs = 2;
         ITransformer model = TagData.Featurize(ml).Append(ml.Transforms.Recurrent.SequenceLabeler(options)).Fit(train);
-        TagData.Row[] rows = [.. TagData.Make(150, seed: 2).Where(r => r.Words.Length == 3).Take(50)];
+        TagData.Row[] rows = [.. TagData.Make(200, seed: 2).Where(r => r.Words.Length == 3).Take(50)];
         Assert.Equal(50, rows.Length);
         PredictionsAreIdenticalOnEveryThread<TagData.Row, TagScores>(model, rows, p => Bits(p.Scores), "Scores");
     }
