@@ -90,7 +90,7 @@ public sealed class SequenceLengthLimitTests(ITestOutputHelper output)
         var engine = ml.Model.CreatePredictionEngine<Row, Scores>(model, inputSchemaDefinition: Definition());
         Assert.Equal(3, engine.Predict(Long(RecurrentLimits.MaxSteps, 3, 1)).Score.Length); // at the limit: fine (the engine's row 0)
         var e = Assert.Throws<InvalidOperationException>(() => engine.Predict(Long(RecurrentLimits.MaxSteps + 1, 4, 2)));
-        Assert.Equal("Column 'Tokens', row 1: it holds 1048577 keys; a row may hold at most 1048576 (keys per row are limited so memory stays bounded; cut longer rows first).", e.Message);
+        Assert.Equal("Column 'Tokens', row 1: it holds 1048577 keys; a row may hold at most 1048576 (keys per row are limited so memory stays bounded, RecurrentLimits.MaxSteps; cut longer rows first).", e.Message);
 
         IDataView input = View(ml, [Long(5, 3, 1), Long(RecurrentLimits.MaxSteps + 1, 4, 2)]);
         Exception train = Assert.ThrowsAny<Exception>(() => ml.Transforms.Recurrent.LstmSequenceClassifier(Tiny()).Fit(input));
