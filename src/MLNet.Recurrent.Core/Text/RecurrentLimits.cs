@@ -17,7 +17,7 @@ public static class RecurrentLimits
 
     /// <summary>
     /// The most keys a token key column may declare: 2^24 = 16,777,216 (a hashed column of up to 24 bits). Training
-    /// keeps a network id and a count per declared key (12 bytes a key, at most 192 MiB).
+    /// keeps a map entry, a network id and a count per declared key (about 16 bytes a key, at most 256 MiB).
     /// </summary>
     public const int MaxKeyCount = 1 << 24;
 
