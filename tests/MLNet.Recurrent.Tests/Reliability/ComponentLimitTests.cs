@@ -130,6 +130,20 @@ public sealed class ComponentLimitTests
         Assert.Contains("'MaxVocabularySize' was 1048577; it must be at most 1048576", option.Message);
     }
 
+    [Fact]
+    public void Labeller_refuses_spelling_characters_past_the_vocabulary_limit_naming_the_column()
+    {
+        // One training word spelled with every character: with padding and unknown, one character id too many.
+        var ml = new MLContext(seed: 1);
+        string word = string.Concat(DistinctCharacters(Max - 1));
+        TagData.Row[] rows = [new() { Words = [word, "cat"], Tags = ["NOUN", "VERB"] }, new() { Words = ["cat"], Tags = ["NOUN"] }];
+        SequenceLabeler.Options options = SequenceLabelerTests.SmallOptions();
+        options.CharacterFeatures = true;
+        var e = Assert.Throws<InvalidOperationException>(() => TagData.Featurize(ml).Append(ml.Transforms.Recurrent.SequenceLabeler(options)).Fit(ml.Data.LoadFromEnumerable(rows)));
+        Assert.Contains($"Column 'Tokens': the training words (its KeyValues) hold more than {Max - 2} distinct characters", e.Message);
+        Assert.Contains("at most 1048576 character ids, padding and unknown included (RecurrentLimits.MaxVocabularySize)", e.Message);
+    }
+
     /// <summary>Rows of 64 tokens that together hold <paramref name="distinct"/> distinct tokens, each once.</summary>
     private static IEnumerable<string> DistinctTokenRows(int distinct) =>
         Enumerable.Range(0, distinct).Select(i => "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Chunk(64).Select(c => string.Join(' ', c));
