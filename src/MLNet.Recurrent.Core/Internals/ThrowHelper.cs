@@ -46,6 +46,12 @@ internal static class ThrowHelper
         if (value < 0) OutOfRange(name, value, "it must be zero or positive");
     }
 
+    /// <summary>Requires <paramref name="value"/> &lt;= <paramref name="limit"/>, a documented limit named <paramref name="limitName"/>.</summary>
+    public static void ThrowIfAboveLimit(int value, int limit, string name, string limitName)
+    {
+        if (value > limit) OutOfRange(name, value, $"it must be at most {limit} ({limitName})");
+    }
+
     /// <summary>Requires a span to hold at least <paramref name="required"/> elements.</summary>
     public static void ThrowIfTooShort(int length, long required, string name)
     {

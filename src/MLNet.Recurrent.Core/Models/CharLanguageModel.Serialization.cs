@@ -31,8 +31,11 @@ public sealed partial class CharLanguageModel
         if (kind != Kind) throw new InvalidDataException($"The model's kind was \"{kind}\"; expected \"{Kind}\".");
         try
         {
-            var symbols = new List<Rune>();
-            foreach (string s in file.GetVocabulary("chars"))
+            IReadOnlyList<string> chars = file.GetVocabulary("chars");
+            if (chars.Count > RecurrentLimits.MaxVocabularySize)
+                throw new InvalidDataException($"The character vocabulary holds {chars.Count} symbols; a vocabulary may hold at most {RecurrentLimits.MaxVocabularySize} (RecurrentLimits.MaxVocabularySize).");
+            var symbols = new List<Rune>(chars.Count);
+            foreach (string s in chars)
             {
                 if (!Rune.TryGetRuneAt(s, 0, out var rune) || rune.Utf16SequenceLength != s.Length)
                     throw new InvalidDataException($"A vocabulary entry was \"{s}\"; each entry must be exactly one Unicode character.");

@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Text;
 
 namespace MLNet.Recurrent.Core.Models;
 
@@ -35,6 +36,7 @@ public sealed class CharLanguageModelOptions
         ThrowHelper.ThrowIfNotPositive(Layers, nameof(Layers));
         if (!(Dropout >= 0f && Dropout < 1f)) ThrowHelper.OutOfRange(nameof(Dropout), Dropout, "it must be in [0, 1)");
         if (MaxVocabularySize is < 2) ThrowHelper.OutOfRange(nameof(MaxVocabularySize), MaxVocabularySize, "it must be at least 2 (the unknown symbol and one character)");
+        if (MaxVocabularySize is int m) ThrowHelper.ThrowIfAboveLimit(m, RecurrentLimits.MaxVocabularySize, nameof(MaxVocabularySize), "RecurrentLimits.MaxVocabularySize");
         ArgumentNullException.ThrowIfNull(Training, nameof(Training));
         Training.Validate();
     }

@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Text;
 
 namespace MLNet.Recurrent.Core.Models;
 
@@ -77,6 +78,8 @@ public sealed class EncoderDecoderOptions
         if (ConditionEveryStep && SourceVectorSize == 0)
             ThrowHelper.Argument(nameof(ConditionEveryStep), ConditionEveryStep, "the vector enters every step only with vector sources ('SourceVectorSize' > 0)");
         if (TargetVocabularySize < 2) ThrowHelper.OutOfRange(nameof(TargetVocabularySize), TargetVocabularySize, "it must be at least 2 (padding and one token)");
+        ThrowHelper.ThrowIfAboveLimit(SourceVocabularySize, RecurrentLimits.MaxVocabularySize, nameof(SourceVocabularySize), "RecurrentLimits.MaxVocabularySize");
+        ThrowHelper.ThrowIfAboveLimit(TargetVocabularySize, RecurrentLimits.MaxVocabularySize, nameof(TargetVocabularySize), "RecurrentLimits.MaxVocabularySize");
         ThrowHelper.ThrowIfNotPositive(EmbeddingSize, nameof(EmbeddingSize));
         ThrowHelper.ThrowIfNotPositive(HiddenSize, nameof(HiddenSize));
         ThrowHelper.ThrowIfNotPositive(EncoderLayers, nameof(EncoderLayers));

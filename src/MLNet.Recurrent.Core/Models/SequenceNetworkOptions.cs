@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Text;
 
 namespace MLNet.Recurrent.Core.Models;
 
@@ -115,6 +116,12 @@ public sealed class SequenceNetworkOptions
         ThrowHelper.ThrowIfNotPositive(HiddenSize, nameof(HiddenSize));
         ThrowHelper.ThrowIfNotPositive(Layers, nameof(Layers));
         ThrowHelper.ThrowIfNotPositive(OutputSize, nameof(OutputSize));
+        // Documented limits, checked before a network (or a loaded file's network) is sized by them.
+        ThrowHelper.ThrowIfAboveLimit(InputVocabularySize, RecurrentLimits.MaxVocabularySize, nameof(InputVocabularySize), "RecurrentLimits.MaxVocabularySize");
+        ThrowHelper.ThrowIfAboveLimit(CharacterVocabularySize, RecurrentLimits.MaxVocabularySize, nameof(CharacterVocabularySize), "RecurrentLimits.MaxVocabularySize");
+        ThrowHelper.ThrowIfAboveLimit(OutputSize, RecurrentLimits.MaxVocabularySize, nameof(OutputSize), "RecurrentLimits.MaxVocabularySize");
+        if (OutputLayer == SequenceOutputLayer.Crf)
+            ThrowHelper.ThrowIfAboveLimit(OutputSize, RecurrentLimits.MaxCrfTagCount, nameof(OutputSize), "RecurrentLimits.MaxCrfTagCount, the tags of a CRF");
         if (!(Dropout >= 0f && Dropout < 1f)) ThrowHelper.OutOfRange(nameof(Dropout), Dropout, "it must be in [0, 1)");
         if (!(TokenDropout >= 0f && TokenDropout < 1f)) ThrowHelper.OutOfRange(nameof(TokenDropout), TokenDropout, "it must be in [0, 1)");
         if (!(EmbeddingDropout >= 0f && EmbeddingDropout < 1f)) ThrowHelper.OutOfRange(nameof(EmbeddingDropout), EmbeddingDropout, "it must be in [0, 1)");

@@ -27,6 +27,8 @@ public sealed class CharVocabulary
     {
         ArgumentNullException.ThrowIfNull(symbols);
         if (symbols.Count == 0) ThrowHelper.Argument(nameof(symbols), "empty", "it must hold at least the unknown symbol");
+        if (symbols.Count > RecurrentLimits.MaxVocabularySize)
+            ThrowHelper.OutOfRange(nameof(symbols), $"{symbols.Count} symbols", $"a vocabulary may hold at most {RecurrentLimits.MaxVocabularySize} (RecurrentLimits.MaxVocabularySize)");
         if ((uint)unknownId >= (uint)symbols.Count)
             ThrowHelper.OutOfRange(nameof(unknownId), unknownId, $"it must be in [0, {symbols.Count}) (the number of symbols)");
         _symbols = [.. symbols];
@@ -45,10 +47,12 @@ public sealed class CharVocabulary
     /// <summary>
     /// Builds a vocabulary from text. Id <see cref="UnknownId"/> = 0 is <paramref name="unknownSymbol"/>; the
     /// other ids go to the text's runes, most frequent first, ties broken by smaller code point, so the same
-    /// text always gives the same ids. With <paramref name="maxSize"/>, only the most frequent runes are kept.
+    /// text always gives the same ids. With <paramref name="maxSize"/>, only the most frequent runes are kept;
+    /// without it, text with more distinct runes than <see cref="RecurrentLimits.MaxVocabularySize"/> allows is
+    /// refused (<see cref="InvalidOperationException"/>) as soon as the count passes the limit.
     /// </summary>
     /// <param name="text">The training text; lone surrogates read as U+FFFD.</param>
-    /// <param name="maxSize">The largest <see cref="Count"/> allowed, the unknown symbol included; at least 1; <see langword="null"/> for no limit.</param>
+    /// <param name="maxSize">The largest <see cref="Count"/> allowed, the unknown symbol included; 1 to <see cref="RecurrentLimits.MaxVocabularySize"/>; <see langword="null"/> to keep every rune (up to that limit).</param>
     /// <param name="unknownSymbol">The rune stored at the unknown id; <see langword="null"/> for <see cref="DefaultUnknownSymbol"/>.</param>
     public static CharVocabulary Build(string text, int? maxSize = null, Rune? unknownSymbol = null)
     {
@@ -58,12 +62,17 @@ public sealed class CharVocabulary
 
     /// <summary>Builds a vocabulary from several texts, counting runes over all of them (see <see cref="Build(string, int?, Rune?)"/>).</summary>
     /// <param name="texts">The training texts; lone surrogates read as U+FFFD.</param>
-    /// <param name="maxSize">The largest <see cref="Count"/> allowed, the unknown symbol included; at least 1; <see langword="null"/> for no limit.</param>
+    /// <param name="maxSize">The largest <see cref="Count"/> allowed, the unknown symbol included; 1 to <see cref="RecurrentLimits.MaxVocabularySize"/>; <see langword="null"/> to keep every rune (up to that limit).</param>
     /// <param name="unknownSymbol">The rune stored at the unknown id; <see langword="null"/> for <see cref="DefaultUnknownSymbol"/>.</param>
     public static CharVocabulary Build(IEnumerable<string> texts, int? maxSize = null, Rune? unknownSymbol = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        if (maxSize is int m) ThrowHelper.ThrowIfNotPositive(m, nameof(maxSize));
+        if (maxSize is int m)
+        {
+            ThrowHelper.ThrowIfNotPositive(m, nameof(maxSize));
+            if (m > RecurrentLimits.MaxVocabularySize)
+                ThrowHelper.OutOfRange(nameof(maxSize), m, $"it must be at most {RecurrentLimits.MaxVocabularySize} (RecurrentLimits.MaxVocabularySize)");
+        }
         Rune unknown = unknownSymbol ?? DefaultUnknownSymbol;
         var counts = new Dictionary<Rune, long>();
         int index = 0;
@@ -73,7 +82,16 @@ public sealed class CharVocabulary
             foreach (Rune r in text.EnumerateRunes())
             {
                 if (r == unknown) continue;
-                counts[r] = counts.GetValueOrDefault(r) + 1;
+                if (counts.TryGetValue(r, out long seen)) counts[r] = seen + 1;
+                else
+                {
+                    // Refuse before the vocabulary grows past the limit, not after building it.
+                    if (maxSize is null && counts.Count + 1 >= RecurrentLimits.MaxVocabularySize)
+                        ThrowHelper.InvalidOperation($"The text holds more than {RecurrentLimits.MaxVocabularySize - 1} distinct characters (text {index}, {Describe(r)} is one more); " +
+                            $"a character vocabulary may hold at most {RecurrentLimits.MaxVocabularySize} ids, the unknown symbol included " +
+                            "(RecurrentLimits.MaxVocabularySize); set a maximum vocabulary size to keep only the most frequent characters.");
+                    counts[r] = 1;
+                }
             }
             index++;
         }

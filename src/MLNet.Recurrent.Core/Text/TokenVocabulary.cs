@@ -24,6 +24,8 @@ public sealed class TokenVocabulary
     {
         ArgumentNullException.ThrowIfNull(tokens);
         if (tokens.Count == 0) ThrowHelper.Argument(nameof(tokens), "empty", "it must hold at least the unknown token");
+        if (tokens.Count > RecurrentLimits.MaxVocabularySize)
+            ThrowHelper.OutOfRange(nameof(tokens), $"{tokens.Count} tokens", $"a vocabulary may hold at most {RecurrentLimits.MaxVocabularySize} (RecurrentLimits.MaxVocabularySize)");
         if ((uint)unknownId >= (uint)tokens.Count)
             ThrowHelper.OutOfRange(nameof(unknownId), unknownId, $"it must be in [0, {tokens.Count}) (the number of tokens)");
         if (paddingId is int p && ((uint)p >= (uint)tokens.Count || p == unknownId))
@@ -44,10 +46,12 @@ public sealed class TokenVocabulary
     /// <summary>
     /// Builds a vocabulary from a token stream. The padding token (if any) gets id 0, the unknown token the next
     /// id; the stream's tokens follow, most frequent first, ties broken by ordinal order, so the same stream
-    /// always gives the same ids. With <paramref name="maxSize"/>, only the most frequent tokens are kept.
+    /// always gives the same ids. With <paramref name="maxSize"/>, only the most frequent tokens are kept; without
+    /// it, a stream with more distinct tokens than <see cref="RecurrentLimits.MaxVocabularySize"/> allows is refused
+    /// (<see cref="InvalidOperationException"/>) as soon as the count passes the limit.
     /// </summary>
     /// <param name="tokens">The training tokens; none null.</param>
-    /// <param name="maxSize">The largest <see cref="Count"/> allowed, special tokens included; <see langword="null"/> for no limit.</param>
+    /// <param name="maxSize">The largest <see cref="Count"/> allowed, special tokens included, at most <see cref="RecurrentLimits.MaxVocabularySize"/>; <see langword="null"/> to keep every token (up to that limit).</param>
     /// <param name="unknownToken">The token stored at the unknown id.</param>
     /// <param name="paddingToken">The token stored at the padding id, or <see langword="null"/> for no padding id.</param>
     public static TokenVocabulary Build(IEnumerable<string> tokens, int? maxSize = null, string unknownToken = DefaultUnknownToken, string? paddingToken = null)
@@ -58,12 +62,26 @@ public sealed class TokenVocabulary
         int specials = paddingToken is null ? 1 : 2;
         if (maxSize is int m && m < specials)
             ThrowHelper.OutOfRange(nameof(maxSize), m, $"it must be at least {specials} (the special tokens)");
+        if (maxSize is int big && big > RecurrentLimits.MaxVocabularySize)
+            ThrowHelper.OutOfRange(nameof(maxSize), big, $"it must be at most {RecurrentLimits.MaxVocabularySize} (RecurrentLimits.MaxVocabularySize)");
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         int index = 0;
         foreach (string token in tokens)
         {
             if (token is null) ThrowHelper.Argument($"tokens[{index}]", null, "tokens must not be null");
-            if (token != unknownToken && token != paddingToken) counts[token] = counts.GetValueOrDefault(token) + 1;
+            if (token != unknownToken && token != paddingToken)
+            {
+                if (counts.TryGetValue(token, out long seen)) counts[token] = seen + 1;
+                else
+                {
+                    // Refuse before the vocabulary grows past the limit, not after building it.
+                    if (maxSize is null && counts.Count + specials >= RecurrentLimits.MaxVocabularySize)
+                        ThrowHelper.InvalidOperation($"The tokens hold more than {RecurrentLimits.MaxVocabularySize - specials} distinct tokens (token {index}, \"{token}\", is one more); " +
+                            $"a vocabulary may hold at most {RecurrentLimits.MaxVocabularySize} ids, special tokens included (RecurrentLimits.MaxVocabularySize); " +
+                            "set a maximum size to keep only the most frequent tokens.");
+                    counts[token] = 1;
+                }
+            }
             index++;
         }
         var ranked = counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key);

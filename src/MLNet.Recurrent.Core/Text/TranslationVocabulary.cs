@@ -33,7 +33,11 @@ public static class TranslationVocabulary
     /// <summary>Id of <see cref="End"/>.</summary>
     public const int EndId = 3;
 
-    /// <summary>Builds the vocabulary from tokenized training sentences.</summary>
+    /// <summary>
+    /// Builds the vocabulary from tokenized training sentences. A vocabulary that would hold more than
+    /// <see cref="RecurrentLimits.MaxVocabularySize"/> ids is refused with an <see cref="InvalidOperationException"/>
+    /// before it is built (with <paramref name="minCount"/> 1, as soon as the distinct tokens pass the limit).
+    /// </summary>
     /// <param name="sentences">The training sentences' tokens.</param>
     /// <param name="minCount">Keep tokens seen at least this often (1 keeps all).</param>
     /// <param name="types">The number of distinct training tokens, kept or not.</param>
@@ -41,13 +45,29 @@ public static class TranslationVocabulary
     {
         ArgumentNullException.ThrowIfNull(sentences);
         ThrowHelper.ThrowIfNotPositive(minCount, nameof(minCount));
+        string[] specials = [Padding, Unknown, Start, End];
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var sentence in sentences)
-            foreach (string token in sentence) counts[token] = counts.GetValueOrDefault(token) + 1;
+            foreach (string token in sentence)
+            {
+                if (counts.TryGetValue(token, out long seen)) counts[token] = seen + 1;
+                else
+                {
+                    // Every token seen is kept with min count 1: refuse before the counts grow past the limit.
+                    if (minCount == 1 && counts.Count + specials.Length >= RecurrentLimits.MaxVocabularySize) TooMany(counts.Count + 1, minCount, more: true);
+                    counts[token] = 1;
+                }
+            }
         types = counts.Count;
-        string[] specials = [Padding, Unknown, Start, End];
+        int keptCount = counts.Count(p => p.Value >= minCount && !specials.Contains(p.Key));
+        if (keptCount + specials.Length > RecurrentLimits.MaxVocabularySize) TooMany(keptCount, minCount, more: false);
         var kept = counts.Where(p => p.Value >= minCount && !specials.Contains(p.Key))
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key);
         return new TokenVocabulary([.. specials, .. kept], UnknownId, PaddingId);
     }
+
+    private static void TooMany(int tokens, int minCount, bool more) =>
+        ThrowHelper.InvalidOperation($"The training text holds {(more ? "more than " : "")}{(more ? tokens - 1 : tokens)} distinct tokens seen at least {minCount} times; " +
+            $"with the 4 special tokens a vocabulary may hold at most {RecurrentLimits.MaxVocabularySize} ids (RecurrentLimits.MaxVocabularySize), " +
+            "so its embedding and output layers stay bounded; raise the minimum token count.");
 }

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Recurrent.Core.Reservoir;
+using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
 
@@ -57,7 +58,8 @@ public sealed class EchoStateClassificationTransformer : RecurrentTransformerBas
         string feature = blob.Reader.ReadString();
         int frameSize = blob.Reader.ReadInt32();
         int count = blob.Reader.ReadInt32();
-        if (frameSize <= 0 || count < 2 || count > 1 << 20) ThrowHelper.BadModel(LoaderSignature, $"frame size {frameSize} and {count} classes are out of range");
+        if (frameSize <= 0 || count < 2 || count > RecurrentLimits.MaxClassCount)
+            ThrowHelper.BadModel(LoaderSignature, $"frame size {frameSize} and {count} classes are out of range (at least 2 and at most {RecurrentLimits.MaxClassCount} classes, RecurrentLimits.MaxClassCount)");
         var names = new string[count];
         for (int i = 0; i < count; i++) names[i] = blob.Reader.ReadString();
         using var stream = new MemoryStream(blob.ReadLengthPrefixedBytes(LoaderSignature, "classifier"), writable: false);

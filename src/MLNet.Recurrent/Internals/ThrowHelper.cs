@@ -39,6 +39,15 @@ internal static class ThrowHelper
     public static void BadModel(string component, string problem) =>
         throw new InvalidDataException($"The saved {component} model cannot be read: {problem}.");
 
+    /// <summary>
+    /// Throws <see cref="InvalidDataException"/> when a saved model holds more than a documented limit allows
+    /// (<c>RecurrentLimits</c>): "the "classes" vocabulary holds 70000 entries; at most 65536 (RecurrentLimits.MaxClassCount)".
+    /// </summary>
+    public static void IfLoadedAboveLimit(string component, string what, long count, int limit, string limitName)
+    {
+        if (count > limit) BadModel(component, $"{what} holds {count} entries; a model may hold at most {limit} ({limitName})");
+    }
+
     /// <summary>How a column type reads in messages: <c>Vector&lt;Single, 0, 3&gt;</c> shows its dimensions.</summary>
     public static string Describe(DataViewType type) => DescribeCore(type) ?? "an unnamed type";
 

@@ -105,7 +105,9 @@ public sealed partial class CharLanguageModelTrainer
 
         /// <summary>
         /// Keeps only this many most frequent characters (the unknown symbol included); rarer and unseen characters
-        /// read as the unknown symbol U+FFFD. 0 keeps every character of the training part.
+        /// read as the unknown symbol U+FFFD. 0 keeps every character of the training part. At most
+        /// <see cref="Core.Text.RecurrentLimits.MaxVocabularySize"/> (2^20); with 0, text holding more distinct characters
+        /// than that is refused at <c>Fit</c>.
         /// </summary>
         public int MaxVocabularySize { get; set; } = Defaults.MaxVocabularySize;
 

@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Recurrent.Core.Models;
+using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
@@ -104,6 +105,7 @@ public sealed partial class CharLanguageModelTrainer : RecurrentEstimatorBase<Ch
             throw new InvalidOperationException($"{Name}: all {rows} rows of column '{column.Name}' are empty; training needs text.");
         if (empty > 0) session.Warning($"{Name}: skipped {empty} of {rows} rows whose text (column '{column.Name}') is empty.");
 
+        if (_options.MaxVocabularySize == 0) RequireVocabularyWithinLimit(text, column.Name);
         CharLanguageModelOptions core = ToCore(_options, session.Seed);
         long needed = (long)_options.BatchSize * _options.SequenceLength + 1;
         long trainLength = (long)(text.Length * (1 - _options.ValidationFraction));
@@ -118,6 +120,26 @@ public sealed partial class CharLanguageModelTrainer : RecurrentEstimatorBase<Ch
             CharLanguageModel.Train(text, core, session.Progress(log), session.CancellationToken, _options.Separator, _options.OnEvaluation);
         session.Complete(result, "updates");
         return new CharLanguageModelTransformer(Host, _options.TextColumnName, model, result);
+    }
+
+    /// <summary>
+    /// Without 'MaxVocabularySize' every character of the text gets an id: refuse text with more distinct characters
+    /// than <see cref="RecurrentLimits.MaxVocabularySize"/> allows (the unknown symbol takes one id), naming the column
+    /// and the option, before the vocabulary or the network is built. A bitmap of every code point (136 KiB) counts them.
+    /// </summary>
+    private static void RequireVocabularyWithinLimit(string text, string column)
+    {
+        var seen = new System.Collections.BitArray(0x110000);
+        int distinct = 0;
+        foreach (Rune r in text.EnumerateRunes())
+        {
+            if (r == CharVocabulary.DefaultUnknownSymbol || seen[r.Value]) continue;
+            seen[r.Value] = true;
+            if (++distinct + 1 > RecurrentLimits.MaxVocabularySize)
+                throw new InvalidOperationException($"Column '{column}': the text holds more than {distinct - 1} distinct characters; a character vocabulary may hold at most " +
+                    $"{RecurrentLimits.MaxVocabularySize} ids, the unknown symbol included (RecurrentLimits.MaxVocabularySize); set '{nameof(Options.MaxVocabularySize)}' " +
+                    "to keep only the most frequent characters.");
+        }
     }
 
     /// <summary>The non-empty rows of <paramref name="column"/> joined with <paramref name="separator"/>.</summary>

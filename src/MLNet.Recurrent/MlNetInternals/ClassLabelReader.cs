@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
 
 namespace MLNet.Recurrent.MlNetInternals;
@@ -30,14 +31,8 @@ internal sealed class ClassLabelReader
     }
 
     /// <summary>
-    /// The most classes a label may declare (65,536). The classifier names every class and has an output per class, so
-    /// a label declaring 100M keys would build 100M names before reading a row; it is rejected instead.
-    /// </summary>
-    public const int MaxClassCount = 1 << 16;
-
-    /// <summary>
     /// K for a classifier's label, checked before anything is sized by it: at least 2 and at most
-    /// <see cref="MaxClassCount"/>, or the column is named in an <see cref="ArgumentOutOfRangeException"/>.
+    /// <see cref="RecurrentLimits.MaxClassCount"/>, or the column is named in an <see cref="ArgumentOutOfRangeException"/>.
     /// </summary>
     /// <param name="component">The estimator's name, for the message.</param>
     /// <param name="label">The label column (a key or a Boolean).</param>
@@ -51,8 +46,9 @@ internal sealed class ClassLabelReader
             _ => 0,
         };
         if (declared < 2) ThrowHelper.ColumnType(component, label.Name, ThrowHelper.Describe(label.Type), $"{expected} with at least 2 classes");
-        if (declared > MaxClassCount)
-            ThrowHelper.ColumnType(component, label.Name, ThrowHelper.Describe(label.Type), $"{expected} with at most {MaxClassCount} classes; it declares {declared}");
+        if (declared > RecurrentLimits.MaxClassCount)
+            ThrowHelper.ColumnType(component, label.Name, ThrowHelper.Describe(label.Type),
+                $"{expected} with at most {RecurrentLimits.MaxClassCount} classes (RecurrentLimits.MaxClassCount); it declares {declared}");
         return (int)declared;
     }
 

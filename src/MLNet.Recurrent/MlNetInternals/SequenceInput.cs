@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
 
 namespace MLNet.Recurrent.MlNetInternals;
@@ -41,11 +42,13 @@ internal sealed class SequenceInput
 
     /// <summary>
     /// A loaded model's token map, checked: not empty, and every key's network id an embedding row (0..V-1), or the
-    /// first prediction would fail. Raises <see cref="InvalidDataException"/> naming <paramref name="key"/>.
+    /// first prediction would fail, and no more keys than <see cref="RecurrentLimits.MaxKeyCount"/>. Raises
+    /// <see cref="InvalidDataException"/> naming <paramref name="key"/>.
     /// </summary>
     public static SequenceInput LoadedTokens(int[] tokenIds, int vocabularySize, string component, string key)
     {
         if (tokenIds.Length == 0) Internals.ThrowHelper.BadModel(component, $"'{key}' is empty; it must map the missing key and every token key");
+        ThrowHelper.IfLoadedAboveLimit(component, $"the token map '{key}' (one entry per key)", tokenIds.Length - 1, RecurrentLimits.MaxKeyCount, "RecurrentLimits.MaxKeyCount");
         for (int k = 0; k < tokenIds.Length; k++)
             if ((uint)tokenIds[k] >= (uint)vocabularySize)
                 Internals.ThrowHelper.BadModel(component, $"'{key}'[{k}] was {tokenIds[k]}; network ids must be between 0 and {vocabularySize - 1}");
@@ -53,29 +56,19 @@ internal sealed class SequenceInput
     }
 
     /// <summary>
-    /// The most keys a token column may declare (2^24 = 16,777,216, a hashed column of up to 24 bits): training keeps
-    /// an id and a count per declared key, so 2^30 keys would allocate 4 GiB before reading a row.
+    /// Throws unless <paramref name="steps"/> is at most <see cref="RecurrentLimits.MaxSteps"/>: a longer row is refused
+    /// with an <see cref="InvalidOperationException"/> naming the column, the row and its length, before any per-step
+    /// buffer is sized by it. Use the components' <c>MaxSequenceLength</c> option to cut long rows instead.
     /// </summary>
-    public const int MaxKeyCount = 1 << 24;
-
-    /// <summary>
-    /// The most steps (tokens, frames or characters) one row may hold: 2^20 = 1,048,576. Training and prediction keep
-    /// activations for every step of a row, so memory grows with its length (README, "Reliability"); a longer row is
-    /// refused with an <see cref="InvalidOperationException"/> naming the column, the row and its length, before any
-    /// per-step buffer is sized by it. Use the components' <c>MaxSequenceLength</c> option to cut long rows instead.
-    /// </summary>
-    public const int MaxSteps = 1 << 20;
-
-    /// <summary>Throws unless <paramref name="steps"/> is at most <see cref="MaxSteps"/>.</summary>
     public static void CheckSteps(string column, long row, long steps, string unit)
     {
-        if (steps > MaxSteps)
-            ThrowHelper.RowValue(column, row, $"it holds {steps} {unit}; a row may hold at most {MaxSteps} ({unit} per row are limited so memory stays bounded; cut longer rows first)");
+        if (steps > RecurrentLimits.MaxSteps)
+            ThrowHelper.RowValue(column, row, $"it holds {steps} {unit}; a row may hold at most {RecurrentLimits.MaxSteps} ({unit} per row are limited so memory stays bounded, RecurrentLimits.MaxSteps; cut longer rows first)");
     }
 
     /// <summary>
     /// What a (validated) feature column holds before training decides which keys to keep: key k reads as id k,
-    /// or frames of the configured or declared size. A key column declaring more than <see cref="MaxKeyCount"/>
+    /// or frames of the configured or declared size. A key column declaring more than <see cref="RecurrentLimits.MaxKeyCount"/>
     /// keys is rejected (<see cref="ArgumentOutOfRangeException"/> naming the column) before anything is allocated.
     /// </summary>
     /// <param name="component">The estimator's name, for the message.</param>
@@ -85,10 +78,29 @@ internal sealed class SequenceInput
     {
         if (column.Type is not VectorDataViewType { ItemType: KeyDataViewType key })
             return Frames(frameSize > 0 ? frameSize : FrameSequenceReader.FrameSizeOf(column.Type));
-        if (key.Count > MaxKeyCount)
+        if (key.Count > RecurrentLimits.MaxKeyCount)
             ThrowHelper.ColumnType(component, column.Name, ThrowHelper.Describe(column.Type),
-                $"a vector of keys declaring at most {MaxKeyCount} keys (hash to at most 24 bits); it declares {key.Count}");
+                $"a vector of keys declaring at most {RecurrentLimits.MaxKeyCount} keys (RecurrentLimits.MaxKeyCount; hash to at most 24 bits); it declares {key.Count}");
         return Tokens(Enumerable.Range(0, (int)key.Count + 1).ToArray());
+    }
+
+    /// <summary>
+    /// The kept keys of a token column (see <see cref="KeyVocabulary.KeepFrequent"/>): keys seen at least
+    /// <paramref name="minTokenCount"/> times in <paramref name="rows"/> (one-based keys) get ids of their own. More
+    /// than <see cref="RecurrentLimits.MaxVocabularySize"/> ids raise <see cref="InvalidOperationException"/> naming
+    /// <paramref name="column"/>.
+    /// </summary>
+    public static SequenceInput KeepFrequent(string column, IEnumerable<int[]> rows, int keyCount, int minTokenCount)
+    {
+        try
+        {
+            return Tokens(KeyVocabulary.KeepFrequent(rows, keyCount, minTokenCount));
+        }
+        catch (InvalidOperationException e)
+        {
+            // The engine's only InvalidOperationException here is the vocabulary limit; say which column it is about.
+            throw new InvalidOperationException($"Column '{column}': {e.Message}", e);
+        }
     }
 
     /// <summary>The network id of a zero-based key as <c>KeySequenceReader</c> reads it (-1 for missing).</summary>

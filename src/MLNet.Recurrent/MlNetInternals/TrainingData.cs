@@ -114,7 +114,7 @@ internal sealed class TrainingData
         SequenceInput kept = input;
         if (input.IsTokens)
         {
-            kept = SequenceInput.Tokens(KeyVocabulary.KeepFrequent(tokens, input.KeyCount, minTokenCount));
+            kept = SequenceInput.KeepFrequent(features.Name, tokens, input.KeyCount, minTokenCount);
             foreach (int[] row in tokens)
                 for (int t = 0; t < row.Length; t++) row[t] = kept.TokenIds![row[t]];
         }

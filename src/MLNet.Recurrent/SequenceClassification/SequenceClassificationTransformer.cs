@@ -5,6 +5,7 @@ using Microsoft.ML.Runtime;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Serialization;
 using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
 
@@ -143,24 +144,17 @@ public sealed partial class SequenceClassificationTransformer : RecurrentTransfo
         ModelFile file;
         using (var stream = new MemoryStream(bytes, writable: false))
             file = ModelFile.Read(stream);
+        // The documented limits, before the network is built: its own sizes are checked by SequenceNetwork.ReadFrom.
+        ThrowHelper.IfLoadedAboveLimit(LoaderSignature, $"the \"{ClassVocabulary}\" vocabulary", file.GetVocabulary(ClassVocabulary).Count,
+            RecurrentLimits.MaxClassCount, "RecurrentLimits.MaxClassCount");
         SequenceNetwork network = SequenceNetwork.ReadFrom(file);
         string[] classes = file.GetVocabulary(ClassVocabulary).ToArray();
         SequenceInput input = network.Options.TokenInput
-            ? SequenceInput.Tokens(CheckedTokenIds(file.Configuration.GetInt32Array(TokenIdsKey), network.Options.InputVocabularySize))
+            ? SequenceInput.LoadedTokens(file.Configuration.GetInt32Array(TokenIdsKey), network.Options.InputVocabularySize, LoaderSignature, TokenIdsKey)
             : SequenceInput.Frames(network.Options.FrameSize);
         string? side = file.Configuration.Contains(SideColumnKey) ? file.Configuration.GetString(SideColumnKey) : null;
         float temperature = file.Configuration.Contains(TemperatureKey) ? file.Configuration.GetSingle(TemperatureKey) : 1f;
         return new SequenceClassificationTransformer(env, feature, binary, classes, maxLength, input, network, training: null, side, temperature);
-    }
-
-    /// <summary>Every key's network id must be an embedding row (0..V-1), or the first prediction would fail.</summary>
-    private static int[] CheckedTokenIds(int[] ids, int vocabularySize)
-    {
-        if (ids.Length == 0) ThrowHelper.BadModel(LoaderSignature, $"'{TokenIdsKey}' is empty; it must map the missing key and every token key");
-        for (int k = 0; k < ids.Length; k++)
-            if ((uint)ids[k] >= (uint)vocabularySize)
-                ThrowHelper.BadModel(LoaderSignature, $"'{TokenIdsKey}'[{k}] was {ids[k]}; network ids must be between 0 and {vocabularySize - 1}");
-        return ids;
     }
 
     private protected override void SaveBlob(BinaryWriter writer)

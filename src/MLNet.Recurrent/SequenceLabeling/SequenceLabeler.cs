@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.SequenceLabeling.Internals;
@@ -124,8 +125,15 @@ public sealed partial class SequenceLabeler : RecurrentEstimatorBase<SequenceLab
         DataViewSchema.Column features = InputColumns.Require(input.Schema, Name, _options.FeatureColumnName, FeatureExpectation());
         DataViewSchema.Column label = InputColumns.Require(input.Schema, Name, _options.LabelColumnName, LabelExpectation());
         var labelKeys = (KeyDataViewType)((VectorDataViewType)label.Type).ItemType;
-        if (labelKeys.Count < 2 || labelKeys.Count > int.MaxValue)
+        if (labelKeys.Count < 2)
             ThrowHelper.ColumnType(Name, label.Name, ThrowHelper.Describe(label.Type), "keys of at least 2 classes");
+        // The documented limits, before anything is sized by the tag count (names, class counts, the output layer).
+        if (labelKeys.Count > RecurrentLimits.MaxClassCount)
+            ThrowHelper.ColumnType(Name, label.Name, ThrowHelper.Describe(label.Type),
+                $"keys of at most {RecurrentLimits.MaxClassCount} tags (RecurrentLimits.MaxClassCount); it declares {labelKeys.Count}");
+        if (_options.OutputLayer == SequenceOutputLayer.Crf && labelKeys.Count > RecurrentLimits.MaxCrfTagCount)
+            ThrowHelper.ColumnType(Name, label.Name, ThrowHelper.Describe(label.Type),
+                $"keys of at most {RecurrentLimits.MaxCrfTagCount} tags with OutputLayer = Crf (RecurrentLimits.MaxCrfTagCount: the CRF keeps a tag-by-tag matrix); it declares {labelKeys.Count}");
         int classCount = (int)labelKeys.Count;
         if (_options.ClassWeights is { } weights && weights.Length != classCount)
             ThrowHelper.OutOfRange(nameof(Options.ClassWeights), $"{weights.Length} weights", $"it must hold one weight per label key of column '{label.Name}' ({classCount})");

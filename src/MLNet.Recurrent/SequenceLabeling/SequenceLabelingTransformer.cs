@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Serialization;
 using MLNet.Recurrent.Core.Training;
+using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.SequenceLabeling.Internals;
@@ -118,6 +119,9 @@ public sealed partial class SequenceLabelingTransformer : RecurrentTransformerBa
         ModelFile file;
         using (var stream = new MemoryStream(bytes, writable: false))
             file = ModelFile.Read(stream);
+        // The documented limits, before the network is built: its own sizes are checked by SequenceNetwork.ReadFrom.
+        ThrowHelper.IfLoadedAboveLimit(LoaderSignature, $"the \"{ClassVocabulary}\" vocabulary", file.GetVocabulary(ClassVocabulary).Count,
+            RecurrentLimits.MaxClassCount, "RecurrentLimits.MaxClassCount");
         SequenceNetwork network = SequenceNetwork.ReadFrom(file);
         string[] classes = file.GetVocabulary(ClassVocabulary).ToArray();
         if (classes.Length != network.Options.OutputSize)

@@ -8,6 +8,7 @@ using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
+using MLNet.Recurrent.Translation.Internals;
 
 namespace MLNet.Recurrent.Translation;
 
@@ -135,7 +136,7 @@ public sealed class ConditionedTextGenerator : RecurrentEstimatorBase<Conditione
         var tokenizer = new TextTokenizer(_options.Tokenizer);
         List<float[]> vectors = [];
         List<string[]> texts = [];
-        long row = 0;
+        long row = 0, cut = 0, firstCut = -1;
         using (var cursor = input.GetRowCursor([condition, target]))
         {
             var getVector = cursor.GetGetter<VBuffer<float>>(condition);
@@ -147,6 +148,7 @@ public sealed class ConditionedTextGenerator : RecurrentEstimatorBase<Conditione
                 session.ThrowIfCanceled();
                 getVector(ref v);
                 getText(ref text);
+                SequenceInput.CheckSteps(_options.TargetColumnName, row, text.Length, "characters"); // the step limit, before tokenizing
                 float[] dense = v.DenseValues().ToArray();
                 if (dense.Length == 0 || dense.Length % d != 0)
                     ThrowHelper.RowValue(_options.ConditionColumnName, row, $"the vector has {dense.Length} values; it must hold one or more vectors of {d}");
@@ -155,12 +157,20 @@ public sealed class ConditionedTextGenerator : RecurrentEstimatorBase<Conditione
                 string[] tokens = tokenizer.Tokenize(text.ToString());
                 if (tokens.Length == 0) ThrowHelper.RowValue(_options.TargetColumnName, row, "the target is missing or empty; every training example needs a target");
                 vectors.Add(dense);
-                texts.Add(tokens.Length > _options.MaxLength ? tokens[.._options.MaxLength] : tokens);
+                if (tokens.Length > _options.MaxLength)
+                {
+                    tokens = tokens[.._options.MaxLength];
+                    cut++;
+                    if (firstCut < 0) firstCut = row;
+                }
+                texts.Add(tokens);
                 row++;
             }
         }
         if (vectors.Count == 0) throw new InvalidOperationException($"{Name}: the input has no rows; training needs at least one example.");
-        var vocabulary = TranslationVocabulary.Build(texts, _options.MinTokenCount, out int types);
+        if (cut > 0)
+            session.Warning($"{Name}: cut {cut} targets (column '{_options.TargetColumnName}') longer than MaxLength = {_options.MaxLength} tokens (first: row {firstCut}).");
+        var vocabulary = TranslationVocabularies.Build(texts, _options.MinTokenCount, _options.TargetColumnName, out int types);
         session.Info($"{Name}: {vectors.Count} examples; vocabulary {vocabulary.Count} entries ({types} types).");
         var network = new EncoderDecoder(new EncoderDecoderOptions
         {

@@ -6,6 +6,7 @@ using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
+using MLNet.Recurrent.Translation.Internals;
 
 namespace MLNet.Recurrent.Translation;
 
@@ -111,6 +112,9 @@ public sealed partial class Seq2SeqTranslator : RecurrentEstimatorBase<Seq2SeqTr
                 session.ThrowIfCanceled();
                 getSource(ref source);
                 getTarget(ref target);
+                // The step limit, as at prediction, before the row is tokenized.
+                SequenceInput.CheckSteps(_options.SourceColumnName, row, source.Length, "characters");
+                SequenceInput.CheckSteps(_options.TargetColumnName, row, target.Length, "characters");
                 string[] s = tokenizer.Tokenize(source.ToString()), t = tokenizer.Tokenize(target.ToString());
                 if (s.Length == 0) ThrowHelper.RowValue(_options.SourceColumnName, row, "the source is empty (no tokens); every training pair needs a source");
                 if (t.Length == 0) ThrowHelper.RowValue(_options.TargetColumnName, row, "the target is missing or empty; every training pair needs a target");
@@ -124,8 +128,8 @@ public sealed partial class Seq2SeqTranslator : RecurrentEstimatorBase<Seq2SeqTr
         if (sources.Count == 0) throw new InvalidOperationException($"{Name}: the input has no rows; training needs at least one pair.");
         if (cutSources + cutTargets > 0)
             session.Warning($"{Name}: cut {cutSources} sources (column '{_options.SourceColumnName}') longer than MaxSourceLength = {_options.MaxSourceLength} and {cutTargets} targets (column '{_options.TargetColumnName}') longer than MaxTargetLength = {_options.MaxTargetLength} tokens (first: row {firstCut}).");
-        var sourceVocabulary = TranslationVocabulary.Build(sources, _options.MinTokenCount, out int sourceTypes);
-        var targetVocabulary = TranslationVocabulary.Build(targets, _options.MinTokenCount, out int targetTypes);
+        var sourceVocabulary = TranslationVocabularies.Build(sources, _options.MinTokenCount, _options.SourceColumnName, out int sourceTypes);
+        var targetVocabulary = TranslationVocabularies.Build(targets, _options.MinTokenCount, _options.TargetColumnName, out int targetTypes);
         session.Info($"{Name}: {sources.Count} pairs; vocabularies {sourceVocabulary.Count} source ({sourceTypes} types) and {targetVocabulary.Count} target ({targetTypes} types) entries.");
 
         var pairs = new Seq2SeqPairs([.. sources.Select(s => sourceVocabulary.Encode(s))], [.. targets.Select(t => targetVocabulary.Encode(t))],

@@ -201,7 +201,7 @@ public sealed class TranslatorSourceLimitTests(SavedSequenceComponents saved) : 
     {
         var ml = new MLContext(seed: 1);
         ITransformer model = CraftedModels.Load(saved.Zips["translator"]);
-        var rows = new[] { new SavedSequenceComponents.Pair { Source = "red cat" }, new SavedSequenceComponents.Pair { Source = new string('a', MLNet.Recurrent.MlNetInternals.SequenceInput.MaxSteps + 1) } };
+        var rows = new[] { new SavedSequenceComponents.Pair { Source = "red cat" }, new SavedSequenceComponents.Pair { Source = new string('a', MLNet.Recurrent.Core.Text.RecurrentLimits.MaxSteps + 1) } };
         IDataView scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
         Exception e = Assert.ThrowsAny<Exception>(() => ml.Data.CreateEnumerable<Translated>(scored, reuseRowObject: false).ToList());
         while (e.InnerException is { } inner) e = inner; // ML.NET may read on a worker thread and wrap what it throws

@@ -53,7 +53,7 @@ public sealed class DeclaredSizeLimitTests
     {
         var e = FitFails(10, 100_000_000, out long allocated);
         Assert.Contains("Column 'Label'", e.Message);
-        Assert.Contains("at most 65536 classes; it declares 100000000", e.Message);
+        Assert.Contains("at most 65536 classes (RecurrentLimits.MaxClassCount); it declares 100000000", e.Message);
         Assert.True(allocated < 64 << 20, $"fitting allocated {allocated:N0} bytes before failing");
     }
 

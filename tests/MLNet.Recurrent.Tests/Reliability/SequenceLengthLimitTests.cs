@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.MlNetInternals;
 using MLNet.Recurrent.SequenceClassification;
 using Xunit.Abstractions;
@@ -8,7 +9,7 @@ using Xunit.Abstractions;
 namespace MLNet.Recurrent.Tests.Reliability;
 
 /// <summary>
-/// Issue 14, resource limits: a row may hold at most <see cref="SequenceInput.MaxSteps"/> steps (a clear error above it),
+/// Issue 14, resource limits: a row may hold at most <see cref="RecurrentLimits.MaxSteps"/> steps (a clear error above it),
 /// and a long row (100,000 tokens) trains and predicts in memory proportional to its length.
 /// </summary>
 public sealed class SequenceLengthLimitTests(ITestOutputHelper output)
@@ -87,11 +88,11 @@ public sealed class SequenceLengthLimitTests(ITestOutputHelper output)
         var ml = new MLContext(seed: 1);
         SequenceClassificationTransformer model = ml.Transforms.Recurrent.LstmSequenceClassifier(Tiny()).Fit(View(ml, [Long(20, 1, 1), Long(20, 2, 2)]));
         var engine = ml.Model.CreatePredictionEngine<Row, Scores>(model, inputSchemaDefinition: Definition());
-        Assert.Equal(3, engine.Predict(Long(SequenceInput.MaxSteps, 3, 1)).Score.Length); // at the limit: fine (the engine's row 0)
-        var e = Assert.Throws<InvalidOperationException>(() => engine.Predict(Long(SequenceInput.MaxSteps + 1, 4, 2)));
-        Assert.Equal("Column 'Tokens', row 1: it holds 1048577 keys; a row may hold at most 1048576 (keys per row are limited so memory stays bounded; cut longer rows first).", e.Message);
+        Assert.Equal(3, engine.Predict(Long(RecurrentLimits.MaxSteps, 3, 1)).Score.Length); // at the limit: fine (the engine's row 0)
+        var e = Assert.Throws<InvalidOperationException>(() => engine.Predict(Long(RecurrentLimits.MaxSteps + 1, 4, 2)));
+        Assert.Equal("Column 'Tokens', row 1: it holds 1048577 keys; a row may hold at most 1048576 (keys per row are limited so memory stays bounded, RecurrentLimits.MaxSteps; cut longer rows first).", e.Message);
 
-        IDataView input = View(ml, [Long(5, 3, 1), Long(SequenceInput.MaxSteps + 1, 4, 2)]);
+        IDataView input = View(ml, [Long(5, 3, 1), Long(RecurrentLimits.MaxSteps + 1, 4, 2)]);
         Exception train = Assert.ThrowsAny<Exception>(() => ml.Transforms.Recurrent.LstmSequenceClassifier(Tiny()).Fit(input));
         while (train.InnerException is { } inner) train = inner; // ML.NET may read the rows on a worker thread and wrap what it throws
         Assert.IsType<InvalidOperationException>(train);

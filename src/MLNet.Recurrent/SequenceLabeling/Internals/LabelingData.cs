@@ -97,7 +97,7 @@ internal sealed class LabelingData
         }
         if (input.IsTokens)
         {
-            kept = KeepFrequentTokens(tokens, input.KeyCount, minTokenCount);
+            kept = SequenceInput.KeepFrequent(features.Name, tokens, input.KeyCount, minTokenCount);
             foreach (int[] row in tokens)
                 for (int t = 0; t < row.Length; t++) row[t] = kept.TokenIds![row[t]];
         }
@@ -107,16 +107,5 @@ internal sealed class LabelingData
                 : InMemorySequences.Labelled([.. tokens], [.. labels])
             : InMemorySequences.LabelledFrames([.. frames], input.FrameSize, [.. labels]);
         return new LabelingData(sequences, kept, spellings, steps, longest, classCounts);
-    }
-
-    private static SequenceInput KeepFrequentTokens(List<int[]> rows, int keyCount, int minTokenCount)
-    {
-        var counts = new int[keyCount + 1];
-        foreach (int[] row in rows)
-            foreach (int id in row) counts[id]++;
-        var ids = new int[keyCount + 1];
-        int next = 1;
-        for (int key = 1; key <= keyCount; key++) ids[key] = counts[key] >= minTokenCount ? next++ : 0;
-        return SequenceInput.Tokens(ids);
     }
 }

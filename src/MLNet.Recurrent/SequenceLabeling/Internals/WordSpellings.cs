@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.ML;
 using MLNet.Recurrent.Core.Models;
 using MLNet.Recurrent.Core.Serialization;
+using MLNet.Recurrent.Core.Text;
 using MLNet.Recurrent.Internals;
 using MLNet.Recurrent.MlNetInternals;
 
@@ -52,7 +53,16 @@ internal sealed class WordSpellings
         for (int key = 1; key <= keyCount; key++)
         {
             if (!used[key]) continue;
-            foreach (Rune r in words![key - 1].EnumerateRunes()) ids.TryAdd(r, ids.Count + 2);
+            foreach (Rune r in words![key - 1].EnumerateRunes())
+            {
+                if (ids.ContainsKey(r)) continue;
+                // Padding, unknown and the characters: refuse before the vocabulary grows past the limit.
+                if (ids.Count + 2 >= RecurrentLimits.MaxVocabularySize)
+                    throw new InvalidOperationException($"Column '{column.Name}': the training words (its KeyValues) hold more than {ids.Count} distinct characters; " +
+                        $"with '{nameof(SequenceLabeler.Options.CharacterFeatures)}' {SequenceLabeler.ComponentName} embeds at most {RecurrentLimits.MaxVocabularySize} character ids, " +
+                        "padding and unknown included (RecurrentLimits.MaxVocabularySize); set CharacterFeatures = false.");
+                ids.Add(r, ids.Count + 2);
+            }
         }
         var spellings = new int[keyCount + 1][];
         spellings[0] = s_unknown;
@@ -98,7 +108,9 @@ internal sealed class WordSpellings
     {
         if (!file.Configuration.Contains(CountsKey)) return null;
         int vocabulary = file.Configuration.GetInt32(VocabularyKey);
+        ThrowHelper.IfLoadedAboveLimit(component, $"the character vocabulary '{VocabularyKey}'", vocabulary, RecurrentLimits.MaxVocabularySize, "RecurrentLimits.MaxVocabularySize");
         int[] counts = file.Configuration.GetInt32Array(CountsKey), characters = file.Configuration.GetInt32Array(CharactersKey);
+        ThrowHelper.IfLoadedAboveLimit(component, $"'{CountsKey}' (one spelling per key)", counts.Length - 1L, RecurrentLimits.MaxKeyCount, "RecurrentLimits.MaxKeyCount");
         var spellings = new int[counts.Length][];
         int at = 0;
         for (int k = 0; k < counts.Length; k++)
