@@ -260,12 +260,8 @@ public sealed class LinearChainCrfTests(ITestOutputHelper output)
                 return loss;
             }
             double first = Step();
-            // A second call before measuring: a method's first calls can allocate once (tiered compilation and
-            // on-stack replacement install new code; seen once as 8,160 bytes on a clean CI build), never per call.
-            Step();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            double second = Step();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            double second = 0;
+            long allocated = SteadyState.AllocatedBytes(() => second = Step());
             output.WriteLine($"{(logSpace ? "log space" : "exp space")}: loss {first:R}; {allocated} bytes allocated by the second step");
             Assert.Equal(first, second);
             Assert.Equal(0, allocated);

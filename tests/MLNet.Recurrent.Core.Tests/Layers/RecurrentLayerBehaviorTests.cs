@@ -1,3 +1,4 @@
+using MLNet.Recurrent.Core.Tests.TestSupport;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using Xunit.Abstractions;
@@ -231,9 +232,7 @@ public sealed class RecurrentLayerBehaviorTests(ITestOutputHelper output)
         }
         Run();
         Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = SteadyState.AllocatedBytes(Run);
         output.WriteLine($"{cell}: steady-state Forward+Backward allocated {allocated} bytes");
         Assert.Equal(0, allocated);
     }

@@ -1,3 +1,4 @@
+using MLNet.Recurrent.Core.Tests.TestSupport;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Numerics;
 using Xunit.Abstractions;
@@ -38,9 +39,8 @@ public sealed class SteadyStateAllocationTests(ITestOutputHelper output)
 
         double first = Step();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        double second = Step();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        double second = 0;
+        long allocated = SteadyState.AllocatedBytes(() => second = Step());
         output.WriteLine($"loss {first:R} then {second:R}; {allocated} bytes allocated by the second step");
         Assert.Equal(first, second); // same inputs and weights: bit-identical
         Assert.Equal(0, allocated);

@@ -1,3 +1,4 @@
+using MLNet.Recurrent.Core.Tests.TestSupport;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Models;
 using Xunit.Abstractions;
@@ -82,9 +83,8 @@ public class SequenceNetworkStreamTests(ITestOutputHelper output)
         Assert.NotEqual(alone[0], logits[V]);
 
         stream.Step([2, 3, 4], logits);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        stream.Step([2, 3, 4], logits);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        int[] tokens = [2, 3, 4];
+        long allocated = SteadyState.AllocatedBytes(() => stream.Step(tokens, logits));
         output.WriteLine($"{allocated} bytes allocated by a steady-state step");
         Assert.Equal(0, allocated);
     }
