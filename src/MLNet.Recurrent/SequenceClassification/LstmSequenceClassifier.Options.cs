@@ -234,8 +234,9 @@ public sealed partial class LstmSequenceClassifier
         /// of <see cref="PretrainingData"/>, before the classifier is trained on the labels from those weights. A
         /// bidirectional classifier gets layer 0 of both directions (the reverse one from a second model reading the
         /// rows backwards); a unidirectional one every layer. The language model uses <see cref="BatchSize"/>,
-        /// <see cref="Optimizer"/>, <see cref="LearningRate"/>, <see cref="ClipNorm"/>, <see cref="WeightDecay"/>,
-        /// <see cref="ValidationFraction"/> and <see cref="Patience"/>; its losses before and after are logged.
+        /// <see cref="Optimizer"/>, <see cref="LearningRate"/>, <see cref="ClipNorm"/>,
+        /// <see cref="ValidationFraction"/> and <see cref="Patience"/>, without weight decay; its held-out next-token losses
+        /// before and after are logged.
         /// 0 (the default) pretrains nothing.
         /// </summary>
         [Range(0, 10, Defaults.PretrainingEpochs)]

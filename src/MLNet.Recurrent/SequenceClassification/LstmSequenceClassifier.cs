@@ -176,10 +176,12 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
             rows.AddRange(more);
         }
         SequenceTrainerOptions lm = CoreTrainerOptions(_options, session.Seed);
+        // No weight decay: it is tuned for the labels, and decoupled decay over a long language model run would shrink
+        // the very weights being learned for transfer.
         lm = new SequenceTrainerOptions
         {
             Epochs = _options.PretrainingEpochs, BatchSize = lm.BatchSize, Optimizer = lm.Optimizer, LearningRate = lm.LearningRate,
-            ClipNorm = lm.ClipNorm, WeightDecay = lm.WeightDecay, ValidationFraction = lm.ValidationFraction, Patience = lm.Patience,
+            ClipNorm = lm.ClipNorm, ValidationFraction = lm.ValidationFraction, Patience = lm.Patience,
             Seed = lm.Seed, ReportEvery = 100,
         };
         IReadOnlyList<PretrainedDirection> done = LanguageModelPretraining.Run(network, rows, lm, null, session.CancellationToken);
