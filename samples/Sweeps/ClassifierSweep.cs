@@ -58,7 +58,8 @@ internal static class ClassifierSweep
             .SetChoices(nameof(baseOptions.Cell), CellType.Lstm, CellType.Gru)
             .SetChoices(nameof(baseOptions.BatchSize), 16, 32, 64)
             .Remove(nameof(baseOptions.ClipNorm))
-            .Remove(nameof(baseOptions.MinTokenCount));
+            .Remove(nameof(baseOptions.MinTokenCount))
+            .Remove(nameof(baseOptions.PretrainingEpochs)); // a language model per trial would eat the budget
 
         AnsiConsole.Write(new Rule("[bold]LstmSequenceClassifier on the UCI sentences[/]"));
         Console.WriteLine($"{fitRows.Length} sentences to fit, {validationRows.Length} to score each trial, {testRows.Length} held out for the best model; " +
