@@ -120,7 +120,7 @@ public static class Configurations
     /// <param name="train">The training rows.</param>
     /// <param name="test">The test rows.</param>
     /// <param name="baseline">The baseline's figures, printed first.</param>
-    /// <param name="filter">Runs only the configurations whose name contains this text; null runs all.</param>
+    /// <param name="filter">Runs only the configurations whose name contains this text (or one of several separated by '|'); null runs all.</param>
     /// <param name="austen">Unlabelled sentences for the transfer configurations.</param>
     public static void Run(MLContext ml, IDataView train, IDataView test, Scores baseline, string? filter, Sentence[] austen)
     {
@@ -162,7 +162,7 @@ public static class Configurations
         Console.WriteLine($"{"FeaturizeText + SdcaMaximumEntropy (baseline)",-80} {baseline.Accuracy,8:P1}  {baseline.MacroF1,8:F4}  {baseline.LogLoss,8:F4}  {baseline.Ece,6:F4}");
         foreach (var (name, options, norm) in tried)
         {
-            if (filter is not null && !name.Contains(filter, StringComparison.Ordinal)) continue;
+            if (filter is not null && !filter.Split('|').Any(f => name.Contains(f, StringComparison.Ordinal))) continue;
             var clock = Stopwatch.StartNew();
             ITransformer model = options.PretrainingEpochs > 0
                 ? Fit(ml, options, train, name.Contains("Austen", StringComparison.Ordinal) ? austen : null, norm)

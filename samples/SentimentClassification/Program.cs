@@ -11,6 +11,7 @@
 //
 //   dotnet run -c Release --project samples/SentimentClassification                      the baseline and the recipe
 //   dotnet run -c Release --project samples/SentimentClassification -- --configurations   every configuration tried
+//   ... -- --configurations "seed 2|seed 3"                                           only those whose name contains one of these
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
