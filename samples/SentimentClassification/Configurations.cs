@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Training;
@@ -39,7 +40,8 @@ public static class Configurations
 
     /// <summary>A copy of <paramref name="o"/> with the levers set.</summary>
     public static LstmSequenceClassifier.Options With(LstmSequenceClassifier.Options o, bool side = false, float tokenDropout = 0, float embeddingDropout = 0,
-        double adamW = 0, bool temperature = false, float? dropout = null, double? learningRate = null, int? patience = null, int? seed = null)
+        double adamW = 0, bool temperature = false, float? dropout = null, double? learningRate = null, int? patience = null, int? seed = null,
+        int pretrainingEpochs = 0)
     {
         return new LstmSequenceClassifier.Options
         {
@@ -65,7 +67,40 @@ public static class Configurations
             Optimizer = adamW > 0 ? OptimizerKind.AdamW : OptimizerKind.Adam,
             WeightDecay = adamW,
             TemperatureScaling = temperature,
+            PretrainingEpochs = pretrainingEpochs,
         };
+    }
+
+    /// <summary>The transfer lever's language model epochs in the configurations that use it.</summary>
+    public const int PretrainingEpochs = 5;
+
+    /// <summary>The recipe with language model pretraining (on the training sentences, plus any unlabelled text given to <see cref="Fit"/>).</summary>
+    public static LstmSequenceClassifier.Options RecipeWithTransfer(int? seed = null, double adamW = 1) =>
+        With(Recipe(), side: true, tokenDropout: 0.1f, embeddingDropout: 0.25f, adamW: adamW, temperature: true, seed: seed, pretrainingEpochs: PretrainingEpochs);
+
+    /// <summary>The pipeline's text steps before the classifier: n-grams, normalized words, word keys, label keys.</summary>
+    public static IEstimator<ITransformer> Prefix(MLContext ml, TextFeaturizingEstimator.NormFunction norm = RecipeNorm) =>
+        ml.Transforms.Text.FeaturizeText("NGrams", new TextFeaturizingEstimator.Options { Norm = norm }, "Text")
+            .Append(ml.Transforms.Text.NormalizeText("Norm", "Text", keepPunctuations: false))
+            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Norm"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Tokens"))
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label"));
+
+    /// <summary>
+    /// Fits <see cref="Pipeline"/> in two parts, so unlabelled text can be given to the classifier's language model
+    /// pretraining in the words' keys: the text steps are fitted on <paramref name="train"/>, then map
+    /// <paramref name="unlabelled"/> (words the training sentences never use become the unknown word), then the
+    /// classifier is fitted. Without unlabelled text it fits exactly what <see cref="Pipeline"/> fits.
+    /// </summary>
+    public static ITransformer Fit(MLContext ml, LstmSequenceClassifier.Options options, IDataView train, IEnumerable<Sentence>? unlabelled,
+        TextFeaturizingEstimator.NormFunction norm = RecipeNorm)
+    {
+        ITransformer prefix = Prefix(ml, norm).Fit(train);
+        if (unlabelled is not null) options.PretrainingData = prefix.Transform(ml.Data.LoadFromEnumerable(unlabelled));
+        ITransformer rest = ml.Transforms.Recurrent.LstmSequenceClassifier(options)
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedSentiment", "PredictedLabel"))
+            .Fit(prefix.Transform(train));
+        return new TransformerChain<ITransformer>(prefix, rest);
     }
 
     /// <summary>
@@ -76,11 +111,7 @@ public static class Configurations
     /// <param name="options">The classifier's options.</param>
     /// <param name="norm">How FeaturizeText scales each row's n-gram counts (the baseline keeps its default, L2).</param>
     public static IEstimator<ITransformer> Pipeline(MLContext ml, LstmSequenceClassifier.Options options, TextFeaturizingEstimator.NormFunction norm = RecipeNorm) =>
-        ml.Transforms.Text.FeaturizeText("NGrams", new TextFeaturizingEstimator.Options { Norm = norm }, "Text")
-            .Append(ml.Transforms.Text.NormalizeText("Norm", "Text", keepPunctuations: false))
-            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Norm"))
-            .Append(ml.Transforms.Conversion.MapValueToKey("Tokens"))
-            .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+        Prefix(ml, norm)
             .Append(ml.Transforms.Recurrent.LstmSequenceClassifier(options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedSentiment", "PredictedLabel"));
 
@@ -89,8 +120,9 @@ public static class Configurations
     /// <param name="train">The training rows.</param>
     /// <param name="test">The test rows.</param>
     /// <param name="baseline">The baseline's figures, printed first.</param>
-    /// <param name="filter">Runs only the configurations whose name contains this text; null runs all.</param>
-    public static void Run(MLContext ml, IDataView train, IDataView test, Scores baseline, string? filter)
+    /// <param name="filter">Runs only the configurations whose name contains this text (or one of several separated by '|'); null runs all.</param>
+    /// <param name="austen">Unlabelled sentences for the transfer configurations.</param>
+    public static void Run(MLContext ml, IDataView train, IDataView test, Scores baseline, string? filter, Sentence[] austen)
     {
         var p = Plain();
         const TextFeaturizingEstimator.NormFunction L2 = TextFeaturizingEstimator.NormFunction.L2, Counts = TextFeaturizingEstimator.NormFunction.None,
@@ -118,17 +150,26 @@ public static class Configurations
             ("recipe, seed 3", With(Recipe(), side: true, tokenDropout: 0.1f, embeddingDropout: 0.25f, adamW: 1, temperature: true, seed: 3), RecipeNorm),
             ("previous recipe, seed 2", With(p, seed: 2), L2),
             ("previous recipe, seed 3", With(p, seed: 3), L2),
+            ("recipe + LM pretraining on the training sentences", RecipeWithTransfer(), RecipeNorm),
+            ("recipe + LM pretraining on the training sentences + Austen", RecipeWithTransfer(), RecipeNorm),
+            ("recipe + LM pretraining on the training sentences, seed 2", RecipeWithTransfer(seed: 2), RecipeNorm),
+            ("recipe + LM pretraining on the training sentences + Austen, seed 2", RecipeWithTransfer(seed: 2), RecipeNorm),
+            ("recipe + LM pretraining on the training sentences, seed 3", RecipeWithTransfer(seed: 3), RecipeNorm),
+            ("recipe + LM pretraining on the training sentences + Austen, seed 3", RecipeWithTransfer(seed: 3), RecipeNorm),
+            ("recipe + LM pretraining on the training sentences + Austen, AdamW 0.1", RecipeWithTransfer(adamW: 0.1), RecipeNorm),
         ];
-        Console.WriteLine($"{"configuration",-76} accuracy  macro-F1  log-loss  ECE     train s");
-        Console.WriteLine($"{"FeaturizeText + SdcaMaximumEntropy (baseline)",-76} {baseline.Accuracy,8:P1}  {baseline.MacroF1,8:F4}  {baseline.LogLoss,8:F4}  {baseline.Ece,6:F4}");
+        Console.WriteLine($"{"configuration",-80} accuracy  macro-F1  log-loss  ECE     train s");
+        Console.WriteLine($"{"FeaturizeText + SdcaMaximumEntropy (baseline)",-80} {baseline.Accuracy,8:P1}  {baseline.MacroF1,8:F4}  {baseline.LogLoss,8:F4}  {baseline.Ece,6:F4}");
         foreach (var (name, options, norm) in tried)
         {
-            if (filter is not null && !name.Contains(filter, StringComparison.Ordinal)) continue;
+            if (filter is not null && !filter.Split('|').Any(f => name.Contains(f, StringComparison.Ordinal))) continue;
             var clock = Stopwatch.StartNew();
-            ITransformer model = Pipeline(ml, options, norm).Fit(train);
+            ITransformer model = options.PretrainingEpochs > 0
+                ? Fit(ml, options, train, name.Contains("Austen", StringComparison.Ordinal) ? austen : null, norm)
+                : Pipeline(ml, options, norm).Fit(train);
             double seconds = clock.Elapsed.TotalSeconds;
             Scores s = Scores.Of(ml, model.Transform(test));
-            Console.WriteLine($"{name,-76} {s.Accuracy,8:P1}  {s.MacroF1,8:F4}  {s.LogLoss,8:F4}  {s.Ece,6:F4}  {seconds,7:F1}");
+            Console.WriteLine($"{name,-80} {s.Accuracy,8:P1}  {s.MacroF1,8:F4}  {s.LogLoss,8:F4}  {s.Ece,6:F4}  {seconds,7:F1}");
         }
     }
 }

@@ -5,10 +5,13 @@
 // adds; it is regularised for small data (token dropout, embedding dropout, AdamW weight decay, early stopping on
 // validation log-loss) and calibrated by temperature scaling on its validation rows. Prints accuracy, macro-F1,
 // log-loss and expected calibration error (10 equal-width bins) of both, saves and reloads the LSTM model, and
-// predicts a few sentences with a PredictionEngine.
+// predicts a few sentences with a PredictionEngine. In the same run, the transfer lever: the recipe again with its
+// embedding and recurrent layer first trained as next-token language models (forward and backward) on the training
+// sentences alone, then on them plus the first sentences of Jane Austen's novels (data/austen, public domain).
 //
 //   dotnet run -c Release --project samples/SentimentClassification                      the baseline and the recipe
 //   dotnet run -c Release --project samples/SentimentClassification -- --configurations   every configuration tried
+//   ... -- --configurations "seed 2|seed 3"                                           only those whose name contains one of these
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -17,6 +20,7 @@ using MLNet.Recurrent.SequenceClassification;
 using MLNet.Recurrent.SentimentClassification;
 
 const int Seed = 1;
+const int AustenSentences = 10_000; // the language model's cost grows with the text; this keeps a run to minutes
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string dataPath = Path.Combine(AppContext.BaseDirectory, "data", "sentences.tsv");
 Sentence[] all = Sentence.ReadTsv(dataPath);
@@ -32,6 +36,7 @@ ml.Log += (_, e) =>
     int at = e.Message.IndexOf("LstmSequenceClassifier: ", StringComparison.Ordinal);
     if (at >= 0 && !quiet) Console.WriteLine("  " + e.Message[at..]);
 };
+Sentence[] austen = Unlabelled.Austen(Path.Combine(AppContext.BaseDirectory, "data", "austen.txt"), AustenSentences);
 IDataView train = ml.Data.LoadFromEnumerable(trainRows);
 IDataView test = ml.Data.LoadFromEnumerable(testRows);
 
@@ -50,7 +55,7 @@ if (args.Contains("--configurations"))
 {
     quiet = true;
     int at = Array.IndexOf(args, "--configurations");
-    Configurations.Run(ml, train, test, baselineScores, at + 1 < args.Length ? args[at + 1] : null);
+    Configurations.Run(ml, train, test, baselineScores, at + 1 < args.Length && !args[at + 1].StartsWith("--", StringComparison.Ordinal) ? args[at + 1] : null, austen);
     return;
 }
 
@@ -64,13 +69,31 @@ double lstmSeconds = clock.Elapsed.TotalSeconds;
 Scores lstmScores = Scores.Of(ml, lstm.Transform(test));
 Console.WriteLine($"  trained in {lstmSeconds:F1} s\n");
 
-Console.WriteLine($"Test set ({testRows.Length} sentences)   accuracy   macro-F1   log-loss   ECE (10 bins)   train s");
-Console.WriteLine($"  FeaturizeText + SDCA     {baselineScores.Accuracy,8:P1}   {baselineScores.MacroF1,8:F4}   {baselineScores.LogLoss,8:F4}   {baselineScores.Ece,13:F4}   {baselineSeconds,7:F1}");
-Console.WriteLine($"  LstmSequenceClassifier   {lstmScores.Accuracy,8:P1}   {lstmScores.MacroF1,8:F4}   {lstmScores.LogLoss,8:F4}   {lstmScores.Ece,13:F4}   {lstmSeconds,7:F1}");
+// Transfer: the same recipe, its embedding and recurrent layer first trained as language models on unlabelled text.
+Console.WriteLine($"Recipe + language model pretraining ({Configurations.PretrainingEpochs} epochs at most) on the {trainRows.Length} training sentences");
+clock.Restart();
+ITransformer ownText = Configurations.Fit(ml, Configurations.RecipeWithTransfer(), train, unlabelled: null);
+double ownTextSeconds = clock.Elapsed.TotalSeconds;
+Scores ownTextScores = Scores.Of(ml, ownText.Transform(test));
+Console.WriteLine($"  trained in {ownTextSeconds:F1} s\n");
+Console.WriteLine($"Recipe + language model pretraining on the training sentences + {austen.Length} Austen sentences");
+clock.Restart();
+ITransformer withAusten = Configurations.Fit(ml, Configurations.RecipeWithTransfer(), train, austen);
+double austenSeconds = clock.Elapsed.TotalSeconds;
+Scores austenScores = Scores.Of(ml, withAusten.Transform(test));
+Console.WriteLine($"  trained in {austenSeconds:F1} s\n");
+
+Console.WriteLine($"Test set ({testRows.Length} sentences)            accuracy   macro-F1   log-loss   ECE (10 bins)   train s");
+Console.WriteLine($"  FeaturizeText + SDCA              {baselineScores.Accuracy,8:P1}   {baselineScores.MacroF1,8:F4}   {baselineScores.LogLoss,8:F4}   {baselineScores.Ece,13:F4}   {baselineSeconds,7:F1}");
+Console.WriteLine($"  LstmSequenceClassifier (recipe)   {lstmScores.Accuracy,8:P1}   {lstmScores.MacroF1,8:F4}   {lstmScores.LogLoss,8:F4}   {lstmScores.Ece,13:F4}   {lstmSeconds,7:F1}");
+Console.WriteLine($"  + LM on training sentences        {ownTextScores.Accuracy,8:P1}   {ownTextScores.MacroF1,8:F4}   {ownTextScores.LogLoss,8:F4}   {ownTextScores.Ece,13:F4}   {ownTextSeconds,7:F1}");
+Console.WriteLine($"  + LM on training + Austen         {austenScores.Accuracy,8:P1}   {austenScores.MacroF1,8:F4}   {austenScores.LogLoss,8:F4}   {austenScores.Ece,13:F4}   {austenSeconds,7:F1}");
 bool wins = lstmScores.Accuracy > baselineScores.Accuracy && lstmScores.LogLoss < baselineScores.LogLoss;
 Console.WriteLine(wins
     ? "  The LSTM is above the baseline on accuracy and below it on log-loss.\n"
     : $"  The LSTM does not beat the baseline on both: accuracy {lstmScores.Accuracy - baselineScores.Accuracy:+0.0%;-0.0%}, log-loss {lstmScores.LogLoss - baselineScores.LogLoss:+0.0000;-0.0000}.\n");
+Console.WriteLine($"  Transfer against the recipe: training sentences {ownTextScores.Accuracy - lstmScores.Accuracy:+0.0%;-0.0%} accuracy, {ownTextScores.LogLoss - lstmScores.LogLoss:+0.0000;-0.0000} log-loss; " +
+                  $"+ Austen {austenScores.Accuracy - lstmScores.Accuracy:+0.0%;-0.0%} accuracy, {austenScores.LogLoss - lstmScores.LogLoss:+0.0000;-0.0000} log-loss.\n");
 
 // Save, reload in a fresh context, and check the reloaded model scores the test set identically.
 string modelPath = Path.Combine(Path.GetTempPath(), "sentiment-lstm.zip");

@@ -10,9 +10,10 @@ internal sealed class Arguments
 {
     public const string Usage = """
         usage:
-          Sweeps [--budget SECONDS] [--seed S] [--only classifier|charlm]
+          Sweeps [--budget SECONDS] [--seed S] [--only classifier|charlm] [--side]
               sweeps the sequence classifier on the UCI sentences (60% of the budget) and the character language
               model on Jane Austen (40%); default budget 300 seconds, seed 1. Ctrl+C stops a sweep and keeps its best trial.
+              --side gives every classifier trial FeaturizeText's n-gram counts as its side input (the recipe's lever).
         """;
 
     /// <summary>The whole run's time budget, shared between the two sweeps.</summary>
@@ -24,6 +25,9 @@ internal sealed class Arguments
     /// <summary>null runs both sweeps.</summary>
     public string? Only { get; private init; }
 
+    /// <summary>Whether the classifier's trials read FeaturizeText's n-gram counts as a side input.</summary>
+    public bool Side { get; private init; }
+
     public static Arguments Parse(string[] args)
     {
         var parsed = new Arguments();
@@ -31,15 +35,20 @@ internal sealed class Arguments
         {
             string name = args[i];
             if (name is "-h" or "--help") throw new UsageException("help requested");
+            if (name is "--side")
+            {
+                parsed = new Arguments { BudgetSeconds = parsed.BudgetSeconds, Seed = parsed.Seed, Only = parsed.Only, Side = true };
+                continue;
+            }
             if (name is not ("--budget" or "--seed" or "--only"))
                 throw new UsageException(name.StartsWith('-') ? $"unknown option '{name}'" : $"unexpected argument '{name}'");
             if (i + 1 >= args.Length) throw new UsageException($"option '{name}' needs a value");
             string value = args[++i];
             parsed = name switch
             {
-                "--budget" => new Arguments { BudgetSeconds = Positive(name, value), Seed = parsed.Seed, Only = parsed.Only },
-                "--seed" => new Arguments { BudgetSeconds = parsed.BudgetSeconds, Seed = Integer(name, value), Only = parsed.Only },
-                _ => new Arguments { BudgetSeconds = parsed.BudgetSeconds, Seed = parsed.Seed, Only = Which(value) },
+                "--budget" => new Arguments { BudgetSeconds = Positive(name, value), Seed = parsed.Seed, Only = parsed.Only, Side = parsed.Side },
+                "--seed" => new Arguments { BudgetSeconds = parsed.BudgetSeconds, Seed = Integer(name, value), Only = parsed.Only, Side = parsed.Side },
+                _ => new Arguments { BudgetSeconds = parsed.BudgetSeconds, Seed = parsed.Seed, Only = Which(value), Side = parsed.Side },
             };
         }
         return parsed;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Text;
 using MLNet.Recurrent;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.SequenceClassification;
@@ -37,10 +38,14 @@ internal static class ClassifierSweep
             MaxSequenceLength = 60,
             ValidationFraction = 0.1,
             Patience = 0,
+            SideColumnName = a.Side ? "NGrams" : null,
         };
         SweepMetric metric = SweepMetric.LogLoss();
         var experiment = new SweepExperiment<LstmSequenceClassifier.Options>(ml, baseOptions)
-            .SetPipeline(options => ml.Transforms.Text.NormalizeText("Norm", "Text", keepPunctuations: false)
+            .SetPipeline(options => (a.Side
+                    ? ml.Transforms.Text.FeaturizeText("NGrams", new TextFeaturizingEstimator.Options { Norm = TextFeaturizingEstimator.NormFunction.None }, "Text")
+                        .Append(ml.Transforms.Text.NormalizeText("Norm", "Text", keepPunctuations: false))
+                    : (IEstimator<ITransformer>)ml.Transforms.Text.NormalizeText("Norm", "Text", keepPunctuations: false))
                 .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Norm"))
                 .Append(ml.Transforms.Conversion.MapValueToKey("Tokens"))
                 .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
@@ -58,12 +63,14 @@ internal static class ClassifierSweep
             .SetChoices(nameof(baseOptions.Cell), CellType.Lstm, CellType.Gru)
             .SetChoices(nameof(baseOptions.BatchSize), 16, 32, 64)
             .Remove(nameof(baseOptions.ClipNorm))
-            .Remove(nameof(baseOptions.MinTokenCount));
+            .Remove(nameof(baseOptions.MinTokenCount))
+            .Remove(nameof(baseOptions.PretrainingEpochs)); // a language model per trial would eat the budget
 
         AnsiConsole.Write(new Rule("[bold]LstmSequenceClassifier on the UCI sentences[/]"));
         Console.WriteLine($"{fitRows.Length} sentences to fit, {validationRows.Length} to score each trial, {testRows.Length} held out for the best model; " +
                           $"budget {seconds} s on {Environment.ProcessorCount} cores, seed {a.Seed}");
         Console.WriteLine("search space: " + string.Join("; ", experiment.SearchSpace.Parameters));
+        if (a.Side) Console.WriteLine("every trial reads FeaturizeText's n-gram counts (column NGrams) as its side input");
         Console.WriteLine("tuner: successive halving over Epochs (rungs 1, 3, 9; eta 3); trial 1 is the base options\n");
 
         SweepResult<LstmSequenceClassifier.Options> result = await LiveTrials.RunAsync(experiment, metric, cancel);

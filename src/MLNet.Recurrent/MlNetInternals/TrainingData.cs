@@ -26,6 +26,9 @@ internal sealed class TrainingData
     /// <summary>What the network reads: for tokens, the keys kept and their ids.</summary>
     public SequenceInput Input { get; }
 
+    /// <summary>The token id rows of <see cref="Sequences"/> (empty for frames), for language model pretraining.</summary>
+    public IReadOnlyList<int[]> TokenRows { get; private init; } = [];
+
     /// <summary>Rows in the view.</summary>
     public long RowsRead { get; }
 
@@ -122,6 +125,6 @@ internal sealed class TrainingData
             ? InMemorySequences.Classified([.. tokens], [.. labels])
             : InMemorySequences.ClassifiedFrames([.. frames], input.FrameSize, [.. labels]);
         if (side is not null) sequences.WithSideFeatures([.. sideIndices], [.. sideValues]);
-        return new TrainingData(sequences, kept, rows, missing, empty, truncated, longest, longestUsed);
+        return new TrainingData(sequences, kept, rows, missing, empty, truncated, longest, longestUsed) { TokenRows = tokens };
     }
 }

@@ -80,6 +80,9 @@ public sealed partial class LstmSequenceClassifier
 
         /// <summary>Probabilities are the network's softmax as trained (no temperature fitted).</summary>
         public const bool TemperatureScaling = false;
+
+        /// <summary>No language model pretraining.</summary>
+        public const int PretrainingEpochs = 0;
     }
 
     /// <summary>
@@ -224,5 +227,28 @@ public sealed partial class LstmSequenceClassifier
         /// </summary>
         [BooleanChoice(Defaults.TemperatureScaling)]
         public bool TemperatureScaling { get; set; } = Defaults.TemperatureScaling;
+
+        /// <summary>
+        /// Transfer from unlabelled text (token features only): the most epochs for which the embedding and recurrent
+        /// layers are first trained as a next-token language model on the training rows' token sequences and the rows
+        /// of <see cref="PretrainingData"/>, before the classifier is trained on the labels from those weights. A
+        /// bidirectional classifier gets layer 0 of both directions (the reverse one from a second model reading the
+        /// rows backwards); a unidirectional one every layer. The language model uses <see cref="BatchSize"/>,
+        /// <see cref="Optimizer"/>, <see cref="LearningRate"/>, <see cref="ClipNorm"/>,
+        /// <see cref="ValidationFraction"/> and <see cref="Patience"/>, without weight decay; its held-out next-token losses
+        /// before and after are logged.
+        /// 0 (the default) pretrains nothing.
+        /// </summary>
+        [Range(0, 10, Defaults.PretrainingEpochs)]
+        public int PretrainingEpochs { get; set; } = Defaults.PretrainingEpochs;
+
+        /// <summary>
+        /// Optional unlabelled text for <see cref="PretrainingEpochs"/>: a view with the feature column
+        /// (<see cref="FeatureColumnName"/>) holding keys of the same vocabulary as the training rows (map it with the
+        /// same fitted <c>MapValueToKey</c>); its rows are added to the training rows' sequences for the language
+        /// model only. Keys the training rows do not keep share the unknown token. Null (the default): the training
+        /// rows alone.
+        /// </summary>
+        public Microsoft.ML.IDataView? PretrainingData { get; set; }
     }
 }

@@ -62,6 +62,9 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         if (!(o.EmbeddingDropout >= 0f && o.EmbeddingDropout < 1f)) ThrowHelper.OutOfRange(nameof(Options.EmbeddingDropout), o.EmbeddingDropout, "it must be in [0, 1)");
         if (o.TemperatureScaling && !(o.ValidationFraction > 0))
             ThrowHelper.OutOfRange(nameof(Options.TemperatureScaling), o.TemperatureScaling, $"temperature scaling is fitted on the validation rows: set 'ValidationFraction' above 0 (it was {o.ValidationFraction})");
+        if (o.PretrainingEpochs < 0) ThrowHelper.OutOfRange(nameof(Options.PretrainingEpochs), o.PretrainingEpochs, "it must be zero (no pretraining) or positive");
+        if (o.PretrainingData is not null && o.PretrainingEpochs == 0)
+            ThrowHelper.OutOfRange(nameof(Options.PretrainingData), "a view", "unlabelled text is read only for pretraining: set 'PretrainingEpochs' above 0 (it was 0)");
         CoreNetworkOptions(o, vocabulary: 2, frameSize: 0, classes: 2, sideInputSize: 0).Validate();
         CoreTrainerOptions(o, seed: 0).Validate();
     }
@@ -129,6 +132,9 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
             ThrowHelper.OutOfRange(_options.TokenDropout > 0f ? nameof(Options.TokenDropout) : nameof(Options.EmbeddingDropout),
                 _options.TokenDropout > 0f ? _options.TokenDropout : _options.EmbeddingDropout,
                 $"token and embedding dropout need token features, but column '{_options.FeatureColumnName}' holds frames");
+        if (!declared.IsTokens && _options.PretrainingEpochs > 0)
+            ThrowHelper.OutOfRange(nameof(Options.PretrainingEpochs), _options.PretrainingEpochs,
+                $"language model pretraining needs token features, but column '{_options.FeatureColumnName}' holds frames");
         int sideSize = side is { } sideColumn ? SideFeatureReader.SizeOf(sideColumn.Type) : 0;
 
         TrainingData data = TrainingData.Read(input, features, label, declared,
@@ -139,6 +145,7 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
         var network = new SequenceNetwork(CoreNetworkOptions(_options,
             sequenceInput.IsTokens ? sequenceInput.VocabularySize : 0, sequenceInput.IsTokens ? 0 : sequenceInput.FrameSize, classCount, sideSize));
         network.Initialize(session.Seed);
+        if (_options.PretrainingEpochs > 0) Pretrain(session, network, data, declared);
         var trainer = new SequenceTrainer(network, CoreTrainerOptions(_options, session.Seed));
         var log = new EpochLog(session, Name, _options.Epochs);
         TrainingResult result = trainer.Fit(data.Sequences, session.Progress(log), session.CancellationToken);
@@ -154,6 +161,33 @@ public sealed partial class LstmSequenceClassifier : RecurrentEstimatorBase<Sequ
 
         return new SequenceClassificationTransformer(Host, _options.FeatureColumnName, binary, classNames, _options.MaxSequenceLength, sequenceInput, network, result,
             _options.SideColumnName, temperature);
+    }
+
+    /// <summary>Trains the embedding and recurrent layers as language models first (<see cref="Options.PretrainingEpochs"/>).</summary>
+    private void Pretrain(TrainingSession session, SequenceNetwork network, TrainingData data, SequenceInput declared)
+    {
+        var rows = new List<int[]>(data.TokenRows);
+        int extra = 0;
+        if (_options.PretrainingData is { } unlabelled)
+        {
+            List<int[]> more = UnlabelledTokens.Read(Name, nameof(Options.PretrainingData), unlabelled, _options.FeatureColumnName,
+                declared.KeyCount, data.Input, _options.MaxSequenceLength, session);
+            extra = more.Count;
+            rows.AddRange(more);
+        }
+        SequenceTrainerOptions lm = CoreTrainerOptions(_options, session.Seed);
+        // No weight decay: it is tuned for the labels, and decoupled decay over a long language model run would shrink
+        // the very weights being learned for transfer.
+        lm = new SequenceTrainerOptions
+        {
+            Epochs = _options.PretrainingEpochs, BatchSize = lm.BatchSize, Optimizer = lm.Optimizer, LearningRate = lm.LearningRate,
+            ClipNorm = lm.ClipNorm, ValidationFraction = lm.ValidationFraction, Patience = lm.Patience,
+            Seed = lm.Seed, ReportEvery = 100,
+        };
+        IReadOnlyList<PretrainedDirection> done = LanguageModelPretraining.Run(network, rows, lm, null, session.CancellationToken);
+        foreach (PretrainedDirection d in done)
+            session.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{Name}: pretrained the {(d.Backward ? "backward" : "forward")} language model on {data.TokenRows.Count} training rows + {extra} unlabelled rows for {d.Training.Epochs} epochs: held-out next-token loss {d.LossBefore:F4} -> {d.LossAfter:F4} nats."));
     }
 
     private static string[] ClassNames(DataViewSchema.Column label, int classCount)
