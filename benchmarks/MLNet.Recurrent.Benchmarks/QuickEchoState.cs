@@ -43,13 +43,6 @@ internal static class QuickEchoState
                 });
                 halves.Add($"{half:F2} ({halfCpu:F2})");
             }
-            SparseMatrix.UseGathers = true;
-            var (gat, gatCpu) = Time(() =>
-            {
-                for (int t = 0; t < Steps; t++) reservoir.Update(x, series.AsSpan(t, 1), [], scratch);
-            });
-            SparseMatrix.UseGathers = false;
-            Console.WriteLine($"gathers: {gat:F2} ({gatCpu:F2})");
             var z = new double[options.ReadoutFeatures];
             var y = new double[1];
             for (int i = 0; i < z.Length; i++) z[i] = Math.Sin(i);
