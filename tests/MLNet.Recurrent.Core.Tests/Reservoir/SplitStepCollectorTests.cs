@@ -40,12 +40,25 @@ public sealed class SplitStepCollectorTests
 
         var reservoir = EchoStateReservoir.Create(options);
         var accumulator = new RidgeAccumulator(options.ReadoutFeatures, options.OutputSize);
-        Assert.True(SplitStepCollector.TryRun(reservoir, options, accumulator, inputs, targets, 1_000, threads, default));
+        Assert.True(SplitStepCollector.TryRun(reservoir, options, accumulator, inputs, targets, 1_000, threads, default, minimumUnits: 128));
         Assert.Equal(950, accumulator.Rows);
         double[] split = accumulator.Solve(options.Ridge);
 
         Assert.Equal(plain, split);
         Assert.Contains(plain, v => v != 0);
+    }
+
+    [Fact]
+    public void a_fit_large_enough_to_split_gives_the_same_readout_on_one_and_two_threads()
+    {
+        var options = Options(SplitStepCollector.MinimumUnits + 10, true, true);
+        var (inputs, targets) = Series(400, 8);
+        double[] Fit(int threads)
+        {
+            using var scope = ComputeSettings.UseThreads(threads);
+            return EchoStateNetwork.Fit(options, inputs, targets).ReadoutWeights.ToArray();
+        }
+        Assert.Equal(Fit(1), Fit(2));
     }
 
     [Fact]
@@ -65,7 +78,7 @@ public sealed class SplitStepCollectorTests
         foreach (double[] one in series)
         {
             int steps = one.Length / 2 - 1;
-            Assert.True(SplitStepCollector.TryRun(reservoir, forecaster, accumulator, one.AsSpan(0, steps * 2), one.AsSpan(2), steps, 2, default));
+            Assert.True(SplitStepCollector.TryRun(reservoir, forecaster, accumulator, one.AsSpan(0, steps * 2), one.AsSpan(2), steps, 2, default, minimumUnits: 128));
         }
         Assert.Equal(plain, accumulator.Solve(forecaster.Ridge));
     }
@@ -106,7 +119,7 @@ public sealed class SplitStepCollectorTests
         using var source = new CancellationTokenSource();
         source.Cancel();
         Assert.Throws<OperationCanceledException>(() =>
-            SplitStepCollector.TryRun(reservoir, options, accumulator, inputs, targets, 5_000, 2, source.Token));
+            SplitStepCollector.TryRun(reservoir, options, accumulator, inputs, targets, 5_000, 2, source.Token, minimumUnits: 128));
     }
 
     [Fact]

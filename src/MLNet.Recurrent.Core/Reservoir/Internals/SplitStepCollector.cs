@@ -16,10 +16,15 @@ namespace MLNet.Recurrent.Core.Reservoir.Internals;
 /// </remarks>
 internal sealed unsafe class SplitStepCollector
 {
-    /// <summary>The smallest reservoir split over threads (below, a step is too short to share).</summary>
-    public const int MinimumUnits = 128;
+    /// <summary>
+    /// The smallest reservoir split over threads. Below it one thread steps the reservoir while the others fold blocks
+    /// (the pipelined path). On the shared 2-vCPU machine (load average 5 to 11) the split lost at 200 to 500 units
+    /// (a step of a few microseconds a thread, and a partner often descheduled at the barrier) and won at 1,000:
+    /// <c>esn-quick 300,500,1000 2</c> in the benchmarks compares both paths for re-tuning on a quiet machine.
+    /// </summary>
+    public const int MinimumUnits = 750;
 
-    /// <summary>Experiment switch.</summary>
+    /// <summary>Turns the split off, for the benchmarks' side-by-side run of both paths in one process.</summary>
     public static bool Disabled;
 
     private readonly EchoStateReservoir _reservoir;
@@ -60,12 +65,13 @@ internal sealed unsafe class SplitStepCollector
     /// <summary>
     /// Collects the rows of one series (as the plain loop of <see cref="EchoStateNetwork"/> does) on
     /// <paramref name="threads"/> threads, the caller being one; false (nothing done) when the reservoir is too small
-    /// to split that many ways.
+    /// to split that many ways (or below <paramref name="minimumUnits"/>).
     /// </summary>
     public static bool TryRun(EchoStateReservoir reservoir, EchoStateNetworkOptions options, RidgeAccumulator accumulator,
-        ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int steps, int threads, CancellationToken cancellationToken)
+        ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int steps, int threads, CancellationToken cancellationToken,
+        int minimumUnits = MinimumUnits)
     {
-        if (Disabled || threads < 2 || reservoir.Size < MinimumUnits) return false;
+        if (Disabled || threads < 2 || reservoir.Size < minimumUnits) return false;
         SparseMatrix[] parts = reservoir.Parts(threads);
         // Each part's tanh must take the vectorized path for all its lanes, as the whole step's does.
         foreach (SparseMatrix part in parts)
