@@ -71,6 +71,7 @@ internal static class FitTiming
         try
         {
             return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
         catch (IOException)
         {
             return "unknown";
