@@ -7,7 +7,8 @@ namespace MLNet.Recurrent.Benchmarks;
 
 /// <summary>
 /// A Stopwatch loop for development: the parts of an echo state network fit on 10^5 steps (drawing W and estimating its
-/// spectral radius, the reservoir steps alone, the readout's block products alone, the whole fit), with the process's
+/// spectral radius, the reservoir steps alone, each half of W's rows stepped alone, the whole fit with the step split
+/// over threads and pipelined, side by side in two rounds, the readout's block products alone, the whole fit), with the process's
 /// CPU time beside the wall time so a loaded machine shows as wall >> CPU.
 /// </summary>
 internal static class QuickEchoState
