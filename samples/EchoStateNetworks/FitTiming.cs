@@ -37,6 +37,7 @@ internal static class FitTiming
             using var process = Process.GetCurrentProcess();
             Console.WriteLine($"  {units,6} {string.Join(" ", times),24} {string.Join(" ", cpus),16} {draw,23:F3} {mb,15:F0} {process.PeakWorkingSet64 / 1e6,22:F0}  {LoadAverage()}   (radius {radius:F4})");
         }
+        Console.WriteLine("  (peak working set: the process's peak so far, sizes in the order run; allocated: managed bytes allocated by one fit)");
     }
 
     /// <summary>One line: the fit of 1,000 units on 10^5 steps (what the issue asked to take seconds).</summary>

@@ -1,4 +1,5 @@
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Reservoir.Internals;
 
 namespace MLNet.Recurrent.Core.Reservoir;
@@ -210,6 +211,8 @@ public sealed partial class EchoStateNetwork
     private static void Collect(EchoStateReservoir reservoir, EchoStateNetworkOptions options, RidgeAccumulator accumulator,
         ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int steps, CancellationToken cancellationToken)
     {
+        int threads = Math.Min(ComputeSettings.MaxThreads, Environment.ProcessorCount);
+        if (SplitStepCollector.TryRun(reservoir, options, accumulator, inputs, targets, steps, threads, cancellationToken)) return;
         int n = reservoir.Size, d = options.InputSize, k = options.OutputSize;
         var x = new double[n];
         int du = options.ReadoutIncludesInput ? d : 0;

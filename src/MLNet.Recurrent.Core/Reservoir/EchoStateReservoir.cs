@@ -25,6 +25,7 @@ public sealed class EchoStateReservoir
     private readonly float[] _feedbackWeights; // [N, K] or empty
     private readonly double[] _inputWeightsD, _biasD, _feedbackWeightsD;
     private readonly SparseMatrix _w;
+    private SparseMatrix[]? _parts;
 
     internal EchoStateReservoir(int size, int inputSize, int feedbackSize, double leakRate,
         float[] inputWeights, float[] recurrentWeights, float[] bias, float[] feedbackWeights, double spectralRadius)
@@ -132,20 +133,69 @@ public sealed class EchoStateReservoir
         ThrowHelper.ThrowIfTooShort(input.Length, d, nameof(input));
         ThrowHelper.ThrowIfTooShort(scratch.Length, n, nameof(scratch));
         if (k > 0) ThrowHelper.ThrowIfTooShort(feedback.Length, k, nameof(feedback));
-        Span<double> pre = scratch[..n];
-        _biasD.CopyTo(pre);
-        _w.MultiplyAdd(state, pre);
+        UpdateRows(_w, state, state, input, feedback, scratch);
+    }
+
+    /// <summary>
+    /// The rows <c>w.RowStart .. w.RowEnd - 1</c> of one step: <c>next[i] = (1 - a) x[i] + a tanh(...)</c>, reading the
+    /// whole of <paramref name="x"/>. <see cref="Update"/> is this on all rows in place; a step split over threads runs it
+    /// once per part of W into a second buffer, and every row gets the same bits either way (each row's arithmetic is
+    /// its own; the vectorized tanh is the same per lane on any slice of 4 or more values).
+    /// </summary>
+    internal void UpdateRows(SparseMatrix w, ReadOnlySpan<double> x, Span<double> next, ReadOnlySpan<double> input,
+        ReadOnlySpan<double> feedback, Span<double> scratch)
+    {
+        int d = InputSize, k = FeedbackSize, start = w.RowStart, end = w.RowEnd;
+        Span<double> pre = scratch[start..end];
+        _biasD.AsSpan(start, end - start).CopyTo(pre);
+        w.MultiplyAdd(x, scratch);
         double[] win = _inputWeightsD, wfb = _feedbackWeightsD;
-        for (int i = 0; i < n; i++)
+        for (int i = start; i < end; i++)
         {
-            double s = pre[i];
+            double s = scratch[i];
             for (int j = 0; j < d; j++) s += win[i * d + j] * input[j];
             for (int j = 0; j < k; j++) s += wfb[i * k + j] * feedback[j];
-            pre[i] = s;
+            scratch[i] = s;
         }
         TensorPrimitives.Tanh(pre, pre);
         double a = LeakRate;
-        for (int i = 0; i < n; i++) state[i] = (1 - a) * state[i] + a * pre[i];
+        for (int i = start; i < end; i++) next[i] = (1 - a) * x[i] + a * scratch[i];
+    }
+
+    /// <summary>
+    /// W cut into <paramref name="parts"/> row ranges of about equal nonzeros (each a multiple of 8 rows but the last),
+    /// for a step split over threads; built once per count and kept.
+    /// </summary>
+    internal SparseMatrix[] Parts(int parts)
+    {
+        SparseMatrix[]? cached = Volatile.Read(ref _parts);
+        if (cached is not null && cached.Length == parts) return cached;
+        int n = Size;
+        var rowNonZeros = new int[n + 1];
+        for (int i = 0; i < n; i++)
+        {
+            int count = 0;
+            foreach (float v in _recurrentWeights.AsSpan(i * n, n)) if (v != 0) count++;
+            rowNonZeros[i + 1] = rowNonZeros[i] + count;
+        }
+        var result = new SparseMatrix[parts];
+        int start = 0;
+        for (int p = 0; p < parts; p++)
+        {
+            int end = n;
+            if (p < parts - 1)
+            {
+                // The first row boundary (a multiple of 8) past an equal share of the nonzeros.
+                long share = (long)rowNonZeros[n] * (p + 1) / parts;
+                end = start;
+                while (end < n && rowNonZeros[end] < share) end++;
+                end = Math.Min(n, (end + 7) / 8 * 8);
+            }
+            result[p] = new SparseMatrix(_recurrentWeights, n, start, end);
+            start = end;
+        }
+        Volatile.Write(ref _parts, result);
+        return result;
     }
 
     private static double[] Widen(float[] values)

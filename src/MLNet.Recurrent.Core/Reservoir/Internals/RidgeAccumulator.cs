@@ -1,4 +1,5 @@
 using Matrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
+using System.Runtime.CompilerServices;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Numerics;
 
@@ -25,8 +26,11 @@ internal sealed class RidgeAccumulator
 
     private const int P = GramKernel.PanelWidth;
 
+    /// <summary>Row panels folded together (<see cref="FoldGroup"/>): 4 panels of a block are 64 KB, kept in L2.</summary>
+    private const int GroupPanels = 4;
+
     private readonly int _features, _outputs;
-    private readonly int _zPanels, _panels, _width;
+    private readonly int _zPanels, _panels, _width, _groups;
     private readonly double[] _product;    // [width, width]: rows of Z's panels, upper triangle, columns Z then Y
     private readonly double[][] _blocks;   // two buffers of [panels][BlockRows][P]
     private readonly int _threads;
@@ -44,6 +48,7 @@ internal sealed class RidgeAccumulator
         _outputs = outputs;
         _zPanels = (features + P - 1) / P;
         _panels = _zPanels + (outputs + P - 1) / P;
+        _groups = (_zPanels + GroupPanels - 1) / GroupPanels;
         _width = _panels * P;
         _product = new double[(long)_zPanels * P * _width];
         long work = (long)features * features * BlockRows;
@@ -65,6 +70,49 @@ internal sealed class RidgeAccumulator
         for (int k = 0, c = _zPanels * P; k < _outputs; k++, c++) block[(c / P) * stride + t + c % P] = y[k];
         Rows++;
         if (++_filled == BlockRows) Flush();
+    }
+
+    /// <summary>Rows in the block being filled.</summary>
+    internal int Filled => _filled;
+
+    /// <summary>
+    /// Shared filling, for a reservoir run whose threads step in lockstep: finishes any pending fold and returns the
+    /// block the threads write rows into directly (<see cref="Put"/>); the caller then commits rows one at a time
+    /// (<see cref="CommitSharedRow"/>) and, when a block is full, every thread calls <see cref="HelpSharedFold"/> and, after
+    /// all have returned, one calls <see cref="EndSharedFold"/>. The sums are the ones <see cref="Add"/> gives.
+    /// </summary>
+    internal double[] BeginShared()
+    {
+        Complete();
+        _jobBlock = _blocks[_current];
+        _jobRows = BlockRows;
+        _nextPanel = 0;
+        return _jobBlock;
+    }
+
+    /// <summary>Writes value (feature or, past F, target) <paramref name="column"/> of block row <paramref name="row"/> into a block from <see cref="BeginShared"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Put(double[] block, int row, int column, double value) =>
+        block[(column / P) * (BlockRows * P) + row * P + column % P] = value;
+
+    /// <summary>The first column of the targets in a block row.</summary>
+    internal int TargetColumn => _zPanels * P;
+
+    /// <summary>Counts the row just written; returns whether the block is now full (then fold it).</summary>
+    internal bool CommitSharedRow()
+    {
+        Rows++;
+        return ++_filled == BlockRows;
+    }
+
+    /// <summary>Claims row panels of the full shared block until none is left (any number of threads at once).</summary>
+    internal void HelpSharedFold() => Work();
+
+    /// <summary>Starts the next shared block; only after every thread has returned from <see cref="HelpSharedFold"/>.</summary>
+    internal void EndSharedFold()
+    {
+        _filled = 0;
+        _nextPanel = 0;
     }
 
     /// <summary>Waits for (and helps) the block being folded in; call before abandoning the accumulator.</summary>
@@ -129,26 +177,33 @@ internal sealed class RidgeAccumulator
 
     private void Fold(double[] block, int rows)
     {
-        for (int p = 0; p < _zPanels; p++) FoldPanel(block, rows, p);
+        for (int g = 0; g < _groups; g++) FoldGroup(block, rows, g);
     }
 
-    /// <summary>Claims the job's row panels one at a time (largest first) until none is left.</summary>
+    /// <summary>Claims the job's groups of row panels one at a time (largest first) until none is left.</summary>
     private void Work()
     {
         int p;
-        while ((p = Interlocked.Increment(ref _nextPanel) - 1) < _zPanels) FoldPanel(_jobBlock, _jobRows, p);
+        while ((p = Interlocked.Increment(ref _nextPanel) - 1) < _groups) FoldGroup(_jobBlock, _jobRows, p);
     }
 
-    /// <summary>Rows p*P .. p*P+P-1 of the product, from column p*P on.</summary>
-    private void FoldPanel(double[] block, int rows, int p)
+    /// <summary>
+    /// Rows of <see cref="GroupPanels"/> row panels of the product (group g), each from its diagonal on: every column
+    /// panel q is read once for the group (it stays in L1 for the group's tiles), not once per row panel, which cuts the
+    /// block's traffic from L3 by the group size. Each tile's arithmetic is that of <see cref="GramKernel"/> whatever the order.
+    /// </summary>
+    private void FoldGroup(double[] block, int rows, int g)
     {
-        int stride = BlockRows * P;
-        ReadOnlySpan<double> a = block.AsSpan(p * stride, stride);
-        for (int q = p; q < _panels; q++)
+        int stride = BlockRows * P, first = g * GroupPanels, last = Math.Min(_zPanels, first + GroupPanels);
+        for (int q = first; q < _panels; q++)
         {
             ReadOnlySpan<double> b = block.AsSpan(q * stride, stride);
-            GramKernel.MultiplyAdd4x8(a, 0, b, rows, _product.AsSpan(p * P * _width + q * P), _width);
-            GramKernel.MultiplyAdd4x8(a, 4, b, rows, _product.AsSpan((p * P + 4) * _width + q * P), _width);
+            for (int p = first; p < last && p <= q; p++)
+            {
+                ReadOnlySpan<double> a = block.AsSpan(p * stride, stride);
+                GramKernel.MultiplyAdd4x8(a, 0, b, rows, _product.AsSpan(p * P * _width + q * P), _width);
+                GramKernel.MultiplyAdd4x8(a, 4, b, rows, _product.AsSpan((p * P + 4) * _width + q * P), _width);
+            }
         }
     }
 }
