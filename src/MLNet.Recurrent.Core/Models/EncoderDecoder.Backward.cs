@@ -37,6 +37,7 @@ public sealed partial class EncoderDecoder
         int s = batch.SourceSteps, tSteps = batch.TargetSteps, b = batch.BatchSize, rows = tSteps * b;
         int h = _hidden, gh = _gates, e = _embedding, din = _decoderInput, d = _annotation, a = _attention, v = _vocabulary;
         LogitsGradient(batch.Targets, rows);
+        PackBackward();
 
         // Output layer and combination, all steps at once: they feed nothing later in time.
         _dOd.Resize(tSteps, b, h);
@@ -85,16 +86,16 @@ public sealed partial class EncoderDecoder
             if (_lstm)
             {
                 LstmCell.Backward(dg, dc, dh, dc, _gatesT.Span.Slice(t * b * gh, b * gh), cs.Slice(t * b * h, b * h), cs.Slice((t + 1) * b * h, b * h), b, h);
-                Gemm.Multiply(false, false, b, h, gh, 1f, dg, gh, _weightHh.Value, h, 0f, dh, h);
+                Product(true, _packedHhBackward, false, b, h, gh, dg, gh, _weightHh.Value, h, 0f, dh, h);
             }
             else
             {
                 Span<float> dhg = _dHiddenGates.Span.Slice(t * b * gh, b * gh);
                 GruCell.Backward(dg, dhg, dh, dh, _gatesT.Span.Slice(t * b * gh, b * gh), _hiddenNT.Span.Slice(t * b * h, b * h), hPrev, b, h);
-                Gemm.Multiply(false, false, b, h, gh, 1f, dhg, gh, _weightHh.Value, h, 1f, dh, h);
+                Product(true, _packedHhBackward, false, b, h, gh, dhg, gh, _weightHh.Value, h, 1f, dh, h);
             }
             // dx_t = dgates W_ih: the embedding part (through its dropout mask) and the fed-back context part.
-            Gemm.Multiply(false, false, b, din, gh, 1f, dg, gh, _weightIh.Value, din, 0f, _dX.Span, din);
+            Product(true, _packedIhBackward, false, b, din, gh, dg, gh, _weightIh.Value, din, 0f, _dX.Span, din);
             for (int r = 0; r < b; r++)
             {
                 int row = t * b + r;
@@ -239,7 +240,7 @@ public sealed partial class EncoderDecoder
         }
         if (!additive) return;
         // q = h W_q^T: dh += dq W_q; dW_q += dq^T h
-        Gemm.Multiply(false, false, b, h, a, 1f, dq, a, _query!.Weight.Value, h, 1f, dh, h);
+        Product(true, _packedQueryBackward, false, b, h, a, dq, a, _query!.Weight.Value, h, 1f, dh, h);
         Gemm.Multiply(true, false, a, h, b, 1f, dq, a, hidden, h, 1f, _query.Weight.Gradient, h);
     }
 

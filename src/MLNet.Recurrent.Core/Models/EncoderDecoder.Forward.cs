@@ -94,6 +94,7 @@ public sealed partial class EncoderDecoder
         if (_inputTokens.Length < tSteps * b) _inputTokens = new int[tSteps * b];
         batch.DecoderInput.CopyTo(_inputTokens);
 
+        PackForward();
         Span<float> x = _x.Span, hs = _hs.Span, cs = _cs.Span, comb = _combined.Span, logits = _logits.Span;
         ReadOnlySpan<float> embTable = _targetEmbedding.Weight.Value, mask = _embMask.Span;
         bool sampling = teacherProbability < 1;
@@ -115,12 +116,12 @@ public sealed partial class EncoderDecoder
             Span<float> hPrev = hs.Slice(t * b * h, b * h), hNow = hs.Slice((t + 1) * b * h, b * h);
             CellForward(x.Slice(t * b * din, b * din), hPrev, cs.Slice(t * b * h, b * h), _gatesT.Span.Slice(t * b * gh, b * gh),
                 _lstm ? default : _hiddenGatesT.Span.Slice(t * b * gh, b * gh), _lstm ? default : _hiddenNT.Span.Slice(t * b * h, b * h),
-                hNow, cs.Slice((t + 1) * b * h, b * h), b);
+                hNow, cs.Slice((t + 1) * b * h, b * h), b, packed: true);
             // The context goes straight into [h_t; ctx_t]; h_t is copied beside it.
             for (int r = 0; r < b; r++) hNow.Slice(r * h, h).CopyTo(comb.Slice((t * b + r) * (h + d), h));
             AttendStepInto(t, batch, hNow, s, b);
             Span<float> o = _o.Span.Slice(t * b * h, b * h), od = _od.Span.Slice(t * b * h, b * h);
-            CombineForward(comb.Slice(t * b * (h + d), b * (h + d)), o, b);
+            CombineForward(comb.Slice(t * b * (h + d), b * (h + d)), o, b, packed: true);
             TensorPrimitives.Multiply(o, _outMask.Span.Slice(t * b * h, b * h), od);
             // Sampling needs this step's logits for the next input; otherwise one product covers all steps below.
             if (sampling) OutputForward(od, logits.Slice(t * b * v, b * v), b);
@@ -138,7 +139,7 @@ public sealed partial class EncoderDecoder
         _context.Resize(b, d);
         AttendForward(hidden, _annotations.Span, _keysT.Span, batch.SourceLengths, s, b,
             additive ? _pq.Span.Slice(t * b * a, b * a) : default, additive ? _squashed.Span.Slice(t * b * s * a, b * s * a) : default,
-            _attWeights.Span.Slice(t * b * s, b * s), _context.Span);
+            _attWeights.Span.Slice(t * b * s, b * s), _context.Span, packed: true);
         Span<float> comb = _combined.Span;
         for (int r = 0; r < b; r++) _context.Span.Slice(r * d, d).CopyTo(comb.Slice((t * b + r) * (h + d) + h, d));
     }

@@ -22,8 +22,9 @@ public sealed partial class EncoderDecoder
     /// <param name="hidden">h_t [B, H]: written.</param>
     /// <param name="cell">LSTM c_t [B, H]: written.</param>
     /// <param name="batch">B.</param>
+    /// <param name="packed">Whether the pass packed the weights beforehand (a training or scoring pass); decoding packs in each product.</param>
     internal void CellForward(ReadOnlySpan<float> x, ReadOnlySpan<float> hiddenPrev, ReadOnlySpan<float> cellPrev,
-        Span<float> gates, Span<float> hiddenGates, Span<float> hiddenN, Span<float> hidden, Span<float> cell, int batch)
+        Span<float> gates, Span<float> hiddenGates, Span<float> hiddenN, Span<float> hidden, Span<float> cell, int batch, bool packed = false)
     {
         int gh = _gates, h = _hidden, din = _decoderInput;
         ReadOnlySpan<float> bi = _biasIh.Value, bh = _biasHh.Value;
@@ -36,15 +37,15 @@ public sealed partial class EncoderDecoder
                 bh.CopyTo(hiddenGates.Slice(r * gh, gh));
             }
         }
-        Gemm.Multiply(false, true, batch, gh, din, 1f, x, din, _weightIh.Value, din, 1f, gates, gh);
+        Product(packed, _packedIh, true, batch, gh, din, x, din, _weightIh.Value, din, 1f, gates, gh);
         if (_lstm)
         {
-            Gemm.Multiply(false, true, batch, gh, h, 1f, hiddenPrev, h, _weightHh.Value, h, 1f, gates, gh);
+            Product(packed, _packedHh, true, batch, gh, h, hiddenPrev, h, _weightHh.Value, h, 1f, gates, gh);
             LstmCell.Forward(hidden, cell, gates, cellPrev, batch, h);
         }
         else
         {
-            Gemm.Multiply(false, true, batch, gh, h, 1f, hiddenPrev, h, _weightHh.Value, h, 1f, hiddenGates, gh);
+            Product(packed, _packedHh, true, batch, gh, h, hiddenPrev, h, _weightHh.Value, h, 1f, hiddenGates, gh);
             GruCell.Forward(hidden, hiddenN, gates, hiddenGates, hiddenPrev, batch, h);
         }
     }
@@ -62,12 +63,14 @@ public sealed partial class EncoderDecoder
     /// <param name="squashed">Additive: tanh(W_q h_t + K_j) [B, S, A], written; empty for the general score.</param>
     /// <param name="weights">a_t [B, S]: written (0 past a row's length).</param>
     /// <param name="context">ctx_t [B, 2H]: written.</param>
+    /// <param name="packed">Whether the pass packed the weights beforehand (a training or scoring pass); decoding packs in each product.</param>
     internal void AttendForward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> annotations, ReadOnlySpan<float> keys,
-        ReadOnlySpan<int> lengths, int steps, int batch, Span<float> projectedQuery, Span<float> squashed, Span<float> weights, Span<float> context)
+        ReadOnlySpan<int> lengths, int steps, int batch, Span<float> projectedQuery, Span<float> squashed, Span<float> weights, Span<float> context,
+        bool packed = false)
     {
         int a = _attention, h = _hidden, d = _annotation;
         bool additive = Options.Attention == AttentionStyle.Additive;
-        if (additive) Gemm.Multiply(false, true, batch, a, h, 1f, hidden, h, _query!.Weight.Value, h, 0f, projectedQuery, a);
+        if (additive) Product(packed, _packedQuery, true, batch, a, h, hidden, h, _query!.Weight.Value, h, 0f, projectedQuery, a);
         ReadOnlySpan<float> v = additive ? _score!.Weight.Value : default;
         for (int b = 0; b < batch; b++)
         {
@@ -111,12 +114,13 @@ public sealed partial class EncoderDecoder
     /// <param name="combined">[h_t; ctx_t] [B, 3H].</param>
     /// <param name="attentional">o_t [B, H]: written.</param>
     /// <param name="batch">B.</param>
-    internal void CombineForward(ReadOnlySpan<float> combined, Span<float> attentional, int batch)
+    /// <param name="packed">Whether the pass packed the weights beforehand (a training or scoring pass); decoding packs in each product.</param>
+    internal void CombineForward(ReadOnlySpan<float> combined, Span<float> attentional, int batch, bool packed = false)
     {
         int h = _hidden, din = _hidden + _annotation;
         ReadOnlySpan<float> bias = _combine.Bias!.Value;
         for (int r = 0; r < batch; r++) bias.CopyTo(attentional.Slice(r * h, h));
-        Gemm.Multiply(false, true, batch, h, din, 1f, combined, din, _combine.Weight.Value, din, 1f, attentional, h);
+        Product(packed, _packedCombine, true, batch, h, din, combined, din, _combine.Weight.Value, din, 1f, attentional, h);
         TensorPrimitives.Tanh(attentional[..(batch * h)], attentional[..(batch * h)]);
     }
 
