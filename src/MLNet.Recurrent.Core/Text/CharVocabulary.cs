@@ -70,8 +70,7 @@ public sealed class CharVocabulary
         if (maxSize is int m)
         {
             ThrowHelper.ThrowIfNotPositive(m, nameof(maxSize));
-            if (m > RecurrentLimits.MaxVocabularySize)
-                ThrowHelper.OutOfRange(nameof(maxSize), m, $"it must be at most {RecurrentLimits.MaxVocabularySize} (RecurrentLimits.MaxVocabularySize)");
+            ThrowHelper.ThrowIfAboveLimit(m, RecurrentLimits.MaxVocabularySize, nameof(maxSize), "RecurrentLimits.MaxVocabularySize");
         }
         Rune unknown = unknownSymbol ?? DefaultUnknownSymbol;
         var counts = new Dictionary<Rune, long>();

@@ -22,8 +22,7 @@ public static class KeyVocabulary
     {
         ArgumentNullException.ThrowIfNull(rows);
         ThrowHelper.ThrowIfNegative(keyCount, nameof(keyCount));
-        if (keyCount > RecurrentLimits.MaxKeyCount)
-            ThrowHelper.OutOfRange(nameof(keyCount), keyCount, $"it must be at most {RecurrentLimits.MaxKeyCount} (RecurrentLimits.MaxKeyCount)");
+        ThrowHelper.ThrowIfAboveLimit(keyCount, RecurrentLimits.MaxKeyCount, nameof(keyCount), "RecurrentLimits.MaxKeyCount");
         ThrowHelper.ThrowIfNotPositive(minCount, nameof(minCount));
         var counts = new long[keyCount + 1];
         foreach (int[] row in rows)

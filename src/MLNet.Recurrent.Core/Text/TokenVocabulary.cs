@@ -62,8 +62,7 @@ public sealed class TokenVocabulary
         int specials = paddingToken is null ? 1 : 2;
         if (maxSize is int m && m < specials)
             ThrowHelper.OutOfRange(nameof(maxSize), m, $"it must be at least {specials} (the special tokens)");
-        if (maxSize is int big && big > RecurrentLimits.MaxVocabularySize)
-            ThrowHelper.OutOfRange(nameof(maxSize), big, $"it must be at most {RecurrentLimits.MaxVocabularySize} (RecurrentLimits.MaxVocabularySize)");
+        if (maxSize is int big) ThrowHelper.ThrowIfAboveLimit(big, RecurrentLimits.MaxVocabularySize, nameof(maxSize), "RecurrentLimits.MaxVocabularySize");
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         int index = 0;
         foreach (string token in tokens)

@@ -59,10 +59,9 @@ public static class TranslationVocabulary
                 }
             }
         types = counts.Count;
-        int keptCount = counts.Count(p => p.Value >= minCount && !specials.Contains(p.Key));
-        if (keptCount + specials.Length > RecurrentLimits.MaxVocabularySize) TooMany(keptCount, minCount, more: false);
-        var kept = counts.Where(p => p.Value >= minCount && !specials.Contains(p.Key))
-            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key);
+        var frequent = counts.Where(p => p.Value >= minCount && !specials.Contains(p.Key)).ToList();
+        if (frequent.Count + specials.Length > RecurrentLimits.MaxVocabularySize) TooMany(frequent.Count, minCount, more: false);
+        var kept = frequent.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key);
         return new TokenVocabulary([.. specials, .. kept], UnknownId, PaddingId);
     }
 
