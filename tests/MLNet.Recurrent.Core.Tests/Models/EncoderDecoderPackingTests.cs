@@ -8,7 +8,6 @@ namespace MLNet.Recurrent.Core.Tests.Models;
 /// The decoder's weights packed once per pass give the same bits as packing them inside every step's product:
 /// losses and every gradient over several Adam steps, with shapes whose products cross a k block (k above 256).
 /// </summary>
-[Collection("EncoderDecoder packing switch")]
 public sealed class EncoderDecoderPackingTests
 {
     [Theory]
