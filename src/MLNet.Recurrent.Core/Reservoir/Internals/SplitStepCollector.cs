@@ -18,9 +18,10 @@ internal sealed unsafe class SplitStepCollector
 {
     /// <summary>
     /// The smallest reservoir split over threads. Below it one thread steps the reservoir while the others fold blocks
-    /// (the pipelined path). On the shared 2-vCPU machine (load average 5 to 11) the split lost at 200 to 500 units
-    /// (a step of a few microseconds a thread, and a partner often descheduled at the barrier) and won at 1,000:
-    /// <c>esn-quick 300,500,1000 2</c> in the benchmarks compares both paths for re-tuning on a quiet machine.
+    /// (the pipelined path). On a quiet 2-vCPU machine the two paths are level at 300 and 500 units and the split wins
+    /// at 1,000 (3.9 s against 5.0 s); on a loaded one the split lost at 200 to 500 units (a step of a few microseconds
+    /// a thread, and a partner often descheduled at the barrier). <c>esn-quick 300,500,1000 2</c> in the benchmarks
+    /// compares both paths.
     /// </summary>
     public const int MinimumUnits = 750;
 
