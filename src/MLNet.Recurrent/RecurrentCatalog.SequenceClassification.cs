@@ -1,5 +1,6 @@
 using MLNet.Recurrent.Core.Layers;
 using Classifier = MLNet.Recurrent.SequenceClassification.LstmSequenceClassifier;
+using TextClassifier = MLNet.Recurrent.SequenceClassification.LstmTextClassifier;
 
 namespace MLNet.Recurrent;
 
@@ -48,4 +49,22 @@ public sealed partial class RecurrentCatalog
     /// <summary>Trains a recurrent sequence classifier; see <see cref="Classifier"/>.</summary>
     /// <param name="options">The columns, network, training and cancellation options.</param>
     public Classifier LstmSequenceClassifier(Classifier.Options options) => new(Environment, options);
+
+    /// <summary>
+    /// Classifies short texts from one text column and a label with the recipe that won on short sentences (README,
+    /// "Sequence classification"): the text's n-gram counts beside a bidirectional LSTM over its words, regularised
+    /// for small data and calibrated; the defaults are that recipe. Adds <c>Score</c> and <c>PredictedLabel</c> (and
+    /// <c>Probability</c> for a Boolean label); a text label becomes a key in place. See <see cref="TextClassifier"/>;
+    /// the <see cref="TextClassifier.Options"/> overload sets everything else.
+    /// </summary>
+    /// <param name="labelColumnName">The label: a single String (class names), a single key or a single Boolean.</param>
+    /// <param name="textColumnName">The text: a single String.</param>
+    public TextClassifier LstmTextClassifier(
+        string labelColumnName = TextClassifier.Defaults.LabelColumnName,
+        string textColumnName = TextClassifier.Defaults.TextColumnName) =>
+        new(Transforms, new TextClassifier.Options { LabelColumnName = labelColumnName, TextColumnName = textColumnName });
+
+    /// <summary>Classifies short texts with the short-text recipe; see <see cref="TextClassifier"/>.</summary>
+    /// <param name="options">The columns, the classifier's options and the n-gram features' options.</param>
+    public TextClassifier LstmTextClassifier(TextClassifier.Options options) => new(Transforms, options);
 }

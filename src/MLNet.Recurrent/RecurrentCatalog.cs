@@ -13,8 +13,12 @@ public sealed partial class RecurrentCatalog
     internal RecurrentCatalog(TransformsCatalog transforms)
     {
         ArgumentNullException.ThrowIfNull(transforms);
+        Transforms = transforms;
         Environment = Environments.Of(transforms);
     }
+
+    /// <summary>ML.NET's transforms, for components that compose ML.NET's own estimators.</summary>
+    internal TransformsCatalog Transforms { get; }
 
     /// <summary>The environment (the <c>MLContext</c>) components are created in.</summary>
     internal IHostEnvironment Environment { get; }

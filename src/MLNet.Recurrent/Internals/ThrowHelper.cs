@@ -24,6 +24,12 @@ internal static class ThrowHelper
         throw new ArgumentOutOfRangeException("inputSchema",
             $"Column '{column}' has type {actualType}; {component} expects {expected}.");
 
+    /// <summary>Throws: the input already has a column the component writes for its own use and then drops.</summary>
+    [DoesNotReturn]
+    public static void ColumnTaken(string component, string column, string use) =>
+        throw new ArgumentOutOfRangeException("inputSchema",
+            $"Column '{column}' is already in the input; {component} {use}, so it would overwrite that column and drop it: rename it.");
+
     /// <summary>Throws: a row holds a value the component cannot use.</summary>
     [DoesNotReturn]
     public static void RowValue(string column, long row, string problem) =>

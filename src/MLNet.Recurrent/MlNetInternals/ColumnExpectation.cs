@@ -72,6 +72,12 @@ internal sealed class ColumnExpectation
         type => type is KeyDataViewType || type is BooleanDataViewType,
         shape => shape.Kind == SchemaShape.Column.VectorKind.Scalar && (shape.IsKey || shape.ItemType is BooleanDataViewType));
 
+    /// <summary>A class label as text or as ML.NET's classifiers take it: a single String, a single key or a single Boolean.</summary>
+    public static ColumnExpectation TextOrClassLabel() => new(
+        "a single String (class names, mapped to keys here), a single key or a single Boolean",
+        type => type is TextDataViewType || type is KeyDataViewType || type is BooleanDataViewType,
+        shape => shape.Kind == SchemaShape.Column.VectorKind.Scalar && (shape.IsKey || shape.ItemType is TextDataViewType || shape.ItemType is BooleanDataViewType));
+
     /// <summary>A single key, such as a class label made by <c>MapValueToKey</c>.</summary>
     public static ColumnExpectation ScalarKey() => new(
         "a single key (a label mapped by MapValueToKey)",

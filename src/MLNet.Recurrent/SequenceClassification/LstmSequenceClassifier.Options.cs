@@ -83,6 +83,12 @@ public sealed partial class LstmSequenceClassifier
 
         /// <summary>No language model pretraining.</summary>
         public const int PretrainingEpochs = 0;
+
+        /// <summary>The token column <see cref="Options.ForShortText"/> reads unless told otherwise: "Tokens".</summary>
+        public const string ShortTextFeatureColumnName = "Tokens";
+
+        /// <summary>The n-gram side-input column <see cref="Options.ForShortText"/> reads unless told otherwise: "NGrams".</summary>
+        public const string ShortTextSideColumnName = "NGrams";
     }
 
     /// <summary>
@@ -90,7 +96,7 @@ public sealed partial class LstmSequenceClassifier
     /// <see cref="Defaults"/>), so the class also serves as a search space for hyper-parameter tuning. Seed, threads, progress and
     /// cancellation follow the rules of <see cref="RecurrentTrainerOptions"/>.
     /// </summary>
-    public sealed class Options : RecurrentTrainerOptions
+    public sealed partial class Options : RecurrentTrainerOptions
     {
         /// <summary>
         /// The label: a single key (from <c>MapValueToKey</c>; K classes, rows with the missing key are skipped)
