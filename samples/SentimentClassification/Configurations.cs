@@ -14,29 +14,25 @@ public static class Configurations
     /// <summary>How the recipe's side input scales each row's n-gram counts.</summary>
     public const TextFeaturizingEstimator.NormFunction RecipeNorm = TextFeaturizingEstimator.NormFunction.None;
 
-    /// <summary>The LSTM options the sample runs by default.</summary>
-    public static LstmSequenceClassifier.Options Recipe() => With(Plain(), side: true, tokenDropout: 0.1f, embeddingDropout: 0.25f, adamW: 1, temperature: true);
+    /// <summary>The seed every configuration trains from (weights, validation split, batches), whatever ran before it.</summary>
+    public const int Seed = 1;
 
-    /// <summary>The previous recipe: bidirectional LSTM, mean pooling, dropout 0.5, no side input, no other regularisation.</summary>
-    public static LstmSequenceClassifier.Options Plain() => new()
+    /// <summary>
+    /// The LSTM options the sample runs by default: the short-text recipe as the library defines it
+    /// (<see cref="LstmSequenceClassifier.Options.ForShortText"/>, also <c>LstmTextClassifier</c>'s defaults) with seed 1.
+    /// </summary>
+    public static LstmSequenceClassifier.Options Recipe()
     {
-        LabelColumnName = "Label",
-        FeatureColumnName = "Tokens",
-        Cell = CellType.Lstm,
-        EmbeddingSize = 64,
-        HiddenSize = 64,
-        Bidirectional = true,
-        Pooling = SequencePoolingMode.Mean,
-        Dropout = 0.5f,
-        Epochs = 20,
-        BatchSize = 32,
-        LearningRate = 2e-3,
-        ValidationFraction = 0.1,
-        Patience = 3,
-        MaxSequenceLength = 60,
-        MinTokenCount = 1, // on 2,400 sentences, every word seen earns its own embedding
-        Seed = 1, // every configuration starts from the same weights and batches, whatever ran before it
-    };
+        LstmSequenceClassifier.Options recipe = LstmSequenceClassifier.Options.ForShortText(featureColumnName: "Tokens", sideColumnName: "NGrams");
+        recipe.Seed = Seed;
+        return recipe;
+    }
+
+    /// <summary>
+    /// The previous recipe: the recipe's network and training (bidirectional LSTM, mean pooling, dropout 0.5, every
+    /// word its own embedding, at most 20 epochs, rows cut to 60 words) without the side input and the other levers.
+    /// </summary>
+    public static LstmSequenceClassifier.Options Plain() => With(Recipe());
 
     /// <summary>A copy of <paramref name="o"/> with the levers set.</summary>
     public static LstmSequenceClassifier.Options With(LstmSequenceClassifier.Options o, bool side = false, float tokenDropout = 0, float embeddingDropout = 0,
