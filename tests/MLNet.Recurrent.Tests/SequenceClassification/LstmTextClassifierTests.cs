@@ -32,12 +32,6 @@ public sealed class LstmTextClassifierTests(ITestOutputHelper output)
         public float Label { get; set; }
     }
 
-    public sealed class Prediction
-    {
-        public float[] Score { get; set; } = [];
-        public uint PredictedLabel { get; set; }
-    }
-
     /// <summary>The short-text recipe made small and fast: only sizes, epochs and learning rate differ.</summary>
     private static void MakeSmall(LstmSequenceClassifier.Options o, int? seed, double learningRate)
     {
@@ -109,6 +103,12 @@ public sealed class LstmTextClassifierTests(ITestOutputHelper output)
         Assert.True(Assert.Single(shape, c => c.Name == "Label").IsKey);
         Assert.Contains(Assert.Single(shape, c => c.Name == "PredictedLabel").Annotations, a => a.Name == "KeyValues");
 
+        // A key label is read as it is.
+        IDataView keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(text).Transform(text);
+        SchemaShape keyShape = ml.Transforms.Recurrent.LstmTextClassifier().GetOutputSchema(SchemaShapes.Create(keyed.Schema));
+        Assert.Equal(["Label", "PredictedLabel", "Score", "Text"], keyShape.Select(c => c.Name).Order());
+        Assert.True(Assert.Single(keyShape, c => c.Name == "PredictedLabel").IsKey);
+
         IDataView binary = ml.Data.LoadFromEnumerable(new[] { new BooleanRow { Text = "a", Label = true } });
         SchemaShape binaryShape = ml.Transforms.Recurrent.LstmTextClassifier().GetOutputSchema(SchemaShapes.Create(binary.Schema));
         Assert.Equal(["Label", "PredictedLabel", "Probability", "Score", "Text"], binaryShape.Select(c => c.Name).Order());
@@ -122,7 +122,10 @@ public sealed class LstmTextClassifierTests(ITestOutputHelper output)
         IDataView train = ml.Data.LoadFromEnumerable(SentenceData.Make(150, seed: 2));
         SentenceData.Row[] testRows = SentenceData.Make(60, seed: 3);
         IDataView test = ml.Data.LoadFromEnumerable(testRows);
-        TransformerChain<ITransformer> model = ml.Transforms.Recurrent.LstmTextClassifier(Small()).Fit(train);
+        // Inside a longer pipeline, as users write it: the class names come back through MapKeyToValue.
+        ITransformer model = ml.Transforms.Recurrent.LstmTextClassifier(Small())
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedText", "PredictedLabel"))
+            .Fit(train);
         IDataView scored = model.Transform(test);
 
         MulticlassClassificationMetrics metrics = ml.MulticlassClassification.Evaluate(scored);
@@ -142,12 +145,12 @@ public sealed class LstmTextClassifierTests(ITestOutputHelper output)
             for (int r = 0; r < before.Length; r++) Assert.Equal(before[r], after[r]);
 
             // One row at a time, as an application serves it (the label is not known then).
-            var engine = other.Model.CreatePredictionEngine<SentenceData.Row, Prediction>(loaded);
+            var engine = other.Model.CreatePredictionEngine<SentenceData.Row, SentenceData.Prediction>(loaded);
             for (int r = 0; r < 5; r++)
             {
-                Prediction p = engine.Predict(new SentenceData.Row { Text = testRows[r].Text });
+                SentenceData.Prediction p = engine.Predict(new SentenceData.Row { Text = testRows[r].Text });
                 Assert.Equal(before[r], p.Score);
-                Assert.Equal((uint)(Array.IndexOf(p.Score, p.Score.Max()) + 1), p.PredictedLabel);
+                Assert.Equal(testRows[r].Label, p.PredictedText);
             }
         }
         finally
