@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
-using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Training;
 using MLNet.Recurrent.SequenceClassification;
 
