@@ -7,7 +7,6 @@ namespace MLNet.Recurrent.Core.Models;
 
 public sealed partial class EncoderDecoder
 {
-    private readonly Tensor _dLogits = new(0);                        // [T, B, V]
     private readonly Tensor _dOd = new(0), _dPre = new(0);            // [T, B, H]
     private readonly Tensor _dCombined = new(0);                      // [T, B, 3H]
     private readonly Tensor _dGates = new(0), _dHiddenGates = new(0); // [T, B, G*H]
@@ -36,12 +35,11 @@ public sealed partial class EncoderDecoder
         var batch = _last ?? throw new InvalidOperationException("Backward was called before Forward.");
         int s = batch.SourceSteps, tSteps = batch.TargetSteps, b = batch.BatchSize, rows = tSteps * b;
         int h = _hidden, gh = _gates, e = _embedding, din = _decoderInput, d = _annotation, a = _attention, v = _vocabulary;
-        LogitsGradient(batch.Targets, rows);
+        LogitsGradient(batch.Targets);
         PackBackward();
 
         // Output layer and combination, all steps at once: they feed nothing later in time.
-        _dOd.Resize(tSteps, b, h);
-        _output.Backward(_dOd, _dLogits, _od);
+        OutputBackward(tSteps, b);
         TensorPrimitives.Multiply(_dOd.Span, _outMask.Span, _dOd.Span);
         _dPre.Resize(tSteps, b, h);
         // o = tanh(pre): dpre = do (1 - o^2)
@@ -244,19 +242,19 @@ public sealed partial class EncoderDecoder
         Gemm.Multiply(true, false, a, h, b, 1f, dq, a, hidden, h, 1f, _query.Weight.Gradient, h);
     }
 
-    /// <summary>dlogits = ((p - (1 - eps) onehot(y) - eps / V) / count) on rows that count, 0 elsewhere.</summary>
-    private void LogitsGradient(ReadOnlySpan<int> targets, int rows)
+    /// <summary>dlogits = ((p - (1 - eps) onehot(y) - eps / V) / count) on the selected rows that count, 0 elsewhere.</summary>
+    private void LogitsGradient(ReadOnlySpan<int> targets)
     {
-        int v = _vocabulary;
+        int v = _vocabulary, n = _outputRowCount;
         float eps = Options.LabelSmoothing;
-        _dLogits.Resize(_logits.Shape);
-        Span<float> g = _dLogits.Span;
-        ReadOnlySpan<float> z = _logits.Span;
+        _dLogitsRows.Resize(_logitsRows.Shape);
+        Span<float> g = _dLogitsRows.Span;
+        ReadOnlySpan<float> z = _logitsRows.Span;
         float scale = _count > 0 ? 1f / _count : 0f;
-        for (int i = 0; i < rows; i++)
+        for (int i = 0; i < n; i++)
         {
             Span<float> gr = g.Slice(i * v, v);
-            int y = targets[i];
+            int y = targets[_outputRows[i]];
             if (y == Seq2SeqBatch.IgnoreTarget || scale == 0)
             {
                 gr.Clear();
