@@ -90,6 +90,7 @@ public sealed partial class EncoderDecoder
         _outputDropout.Forward(_ones, _outMask, training);
         _od.Resize(tSteps, b, h);
         SelectOutputRows(batch.Targets, tSteps * b);
+        CountActiveRows(batch.Targets, tSteps, b);
         bool sampling = teacherProbability < 1;
         _stepLogits.Resize(sampling ? b : 0, v);
         if (_inputTokens.Length < tSteps * b) _inputTokens = new int[tSteps * b];
@@ -101,8 +102,11 @@ public sealed partial class EncoderDecoder
         int copied = 0;
         for (int t = 0; t < tSteps; t++)
         {
+            // Rows whose target has ended compute nothing; their slots are cleared for the all-rows weight gradients.
+            int bt = _activeRows[t];
+            ClearEndedRows(t, b, bt);
             // x_t = [dropout(Embedding(y)); ctx_{t-1}]
-            for (int r = 0; r < b; r++)
+            for (int r = 0; r < bt; r++)
             {
                 int row = t * b + r;
                 if (sampling && t > 0 && _sampling.NextDouble() >= teacherProbability)
@@ -115,18 +119,18 @@ public sealed partial class EncoderDecoder
                 else comb.Slice(((t - 1) * b + r) * (h + d) + h, d).CopyTo(xr.Slice(e, d));
             }
             Span<float> hPrev = hs.Slice(t * b * h, b * h), hNow = hs.Slice((t + 1) * b * h, b * h);
-            CellForward(x.Slice(t * b * din, b * din), hPrev, cs.Slice(t * b * h, b * h), _gatesT.Span.Slice(t * b * gh, b * gh),
-                _lstm ? default : _hiddenGatesT.Span.Slice(t * b * gh, b * gh), _lstm ? default : _hiddenNT.Span.Slice(t * b * h, b * h),
-                hNow, cs.Slice((t + 1) * b * h, b * h), b, packed: true);
+            CellForward(x.Slice(t * b * din, bt * din), hPrev, cs.Slice(t * b * h, bt * h), _gatesT.Span.Slice(t * b * gh, bt * gh),
+                _lstm ? default : _hiddenGatesT.Span.Slice(t * b * gh, bt * gh), _lstm ? default : _hiddenNT.Span.Slice(t * b * h, bt * h),
+                hNow, cs.Slice((t + 1) * b * h, bt * h), bt, packed: true);
             // The context goes straight into [h_t; ctx_t]; h_t is copied beside it.
-            for (int r = 0; r < b; r++) hNow.Slice(r * h, h).CopyTo(comb.Slice((t * b + r) * (h + d), h));
-            AttendStepInto(t, batch, hNow, s, b);
-            Span<float> o = _o.Span.Slice(t * b * h, b * h), od = _od.Span.Slice(t * b * h, b * h);
-            CombineForward(comb.Slice(t * b * (h + d), b * (h + d)), o, b, packed: true);
-            TensorPrimitives.Multiply(o, _outMask.Span.Slice(t * b * h, b * h), od);
+            for (int r = 0; r < bt; r++) hNow.Slice(r * h, h).CopyTo(comb.Slice((t * b + r) * (h + d), h));
+            AttendStepInto(t, batch, hNow, s, b, bt);
+            Span<float> o = _o.Span.Slice(t * b * h, bt * h), od = _od.Span.Slice(t * b * h, bt * h);
+            CombineForward(comb.Slice(t * b * (h + d), bt * (h + d)), o, bt, packed: true);
+            TensorPrimitives.Multiply(o, _outMask.Span.Slice(t * b * h, bt * h), od);
             // Sampling needs this step's logits for the next input; otherwise one product covers all steps below.
             if (!sampling) continue;
-            OutputForward(od, stepLogits, b);
+            OutputForward(od, stepLogits, bt);
             copied = CopyStepLogits(t, b, copied);
         }
         GatherOutputInput();
@@ -136,16 +140,16 @@ public sealed partial class EncoderDecoder
     }
 
     /// <summary>Attention of step t, writing its context into the second part of [h_t; ctx_t].</summary>
-    private void AttendStepInto(int t, Seq2SeqBatch batch, ReadOnlySpan<float> hidden, int s, int b)
+    private void AttendStepInto(int t, Seq2SeqBatch batch, ReadOnlySpan<float> hidden, int s, int b, int bt)
     {
         int h = _hidden, d = _annotation, a = _attention;
         bool additive = Options.Attention == AttentionStyle.Additive;
         _context.Resize(b, d);
         AttendForward(hidden, _annotations.Span, _keysT.Span, batch.SourceLengths, s, b,
             additive ? _pq.Span.Slice(t * b * a, b * a) : default, additive ? _squashed.Span.Slice(t * b * s * a, b * s * a) : default,
-            _attWeights.Span.Slice(t * b * s, b * s), _context.Span, packed: true);
+            _attWeights.Span.Slice(t * b * s, b * s), _context.Span, packed: true, rows: bt);
         Span<float> comb = _combined.Span;
-        for (int r = 0; r < b; r++) _context.Span.Slice(r * d, d).CopyTo(comb.Slice((t * b + r) * (h + d) + h, d));
+        for (int r = 0; r < bt; r++) _context.Span.Slice(r * d, d).CopyTo(comb.Slice((t * b + r) * (h + d) + h, d));
     }
 
     private readonly Tensor _context = new(0);   // [B, 2H] one step's context
