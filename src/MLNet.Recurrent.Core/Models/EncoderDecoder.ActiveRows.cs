@@ -35,6 +35,7 @@ public sealed partial class EncoderDecoder
         _hs.Span.Slice(((t + 1) * b + bt) * h, n * h).Clear();
         _combined.Span.Slice((t * b + bt) * (h + _annotation), n * (h + _annotation)).Clear();
         _o.Span.Slice((t * b + bt) * h, n * h).Clear();
+        _od.Span.Slice((t * b + bt) * h, n * h).Clear();
         _attWeights.Span.Slice((t * b + bt) * s, n * s).Clear();
     }
 
