@@ -7,7 +7,6 @@ namespace MLNet.Recurrent.Core.Models;
 
 public sealed partial class EncoderDecoder
 {
-    private readonly Tensor _dLogits = new(0);                        // [T, B, V]
     private readonly Tensor _dOd = new(0), _dPre = new(0);            // [T, B, H]
     private readonly Tensor _dCombined = new(0);                      // [T, B, 3H]
     private readonly Tensor _dGates = new(0), _dHiddenGates = new(0); // [T, B, G*H]
@@ -36,12 +35,11 @@ public sealed partial class EncoderDecoder
         var batch = _last ?? throw new InvalidOperationException("Backward was called before Forward.");
         int s = batch.SourceSteps, tSteps = batch.TargetSteps, b = batch.BatchSize, rows = tSteps * b;
         int h = _hidden, gh = _gates, e = _embedding, din = _decoderInput, d = _annotation, a = _attention, v = _vocabulary;
-        LogitsGradient(batch.Targets, rows);
+        LogitsGradient(batch.Targets);
         PackBackward();
 
         // Output layer and combination, all steps at once: they feed nothing later in time.
-        _dOd.Resize(tSteps, b, h);
-        _output.Backward(_dOd, _dLogits, _od);
+        OutputBackward(tSteps, b);
         TensorPrimitives.Multiply(_dOd.Span, _outMask.Span, _dOd.Span);
         _dPre.Resize(tSteps, b, h);
         // o = tanh(pre): dpre = do (1 - o^2)
@@ -72,31 +70,34 @@ public sealed partial class EncoderDecoder
         Span<float> dComb = _dCombined.Span, dh = _dh.Span, dc = _dc.Span, hs = _hs.Span, cs = _cs.Span;
         for (int t = tSteps - 1; t >= 0; t--)
         {
+            // Rows whose target has ended before step t took no part in it: zero gradients for the all-rows products.
+            int bt = _activeRows[t];
+            ClearEndedGradients(t, b, bt);
             // dctx_t from the output path and from x_{t+1}; dh_t from the output path and from step t+1 (in _dh).
-            for (int r = 0; r < b; r++)
+            for (int r = 0; r < bt; r++)
             {
                 ReadOnlySpan<float> dcr = dComb.Slice((t * b + r) * (h + d), h + d);
                 TensorPrimitives.Add(dh.Slice(r * h, h), dcr[..h], dh.Slice(r * h, h));
                 TensorPrimitives.Add(_dCtxNext.Span.Slice(r * d, d), dcr[h..], _dCtx.Span.Slice(r * d, d));
             }
-            AttendBackward(t, batch, hs.Slice((t + 1) * b * h, b * h), s, b, dh);
+            AttendBackward(t, batch, hs.Slice((t + 1) * b * h, b * h), s, b, bt, dh);
 
-            Span<float> dg = _dGates.Span.Slice(t * b * gh, b * gh);
-            ReadOnlySpan<float> hPrev = hs.Slice(t * b * h, b * h);
+            Span<float> dg = _dGates.Span.Slice(t * b * gh, bt * gh);
+            ReadOnlySpan<float> hPrev = hs.Slice(t * b * h, bt * h);
             if (_lstm)
             {
-                LstmCell.Backward(dg, dc, dh, dc, _gatesT.Span.Slice(t * b * gh, b * gh), cs.Slice(t * b * h, b * h), cs.Slice((t + 1) * b * h, b * h), b, h);
-                Product(true, _packedHhBackward, false, b, h, gh, dg, gh, _weightHh.Value, h, 0f, dh, h);
+                LstmCell.Backward(dg, dc, dh, dc, _gatesT.Span.Slice(t * b * gh, bt * gh), cs.Slice(t * b * h, bt * h), cs.Slice((t + 1) * b * h, bt * h), bt, h);
+                Product(true, _packedHhBackward, false, bt, h, gh, dg, gh, _weightHh.Value, h, 0f, dh, h);
             }
             else
             {
-                Span<float> dhg = _dHiddenGates.Span.Slice(t * b * gh, b * gh);
-                GruCell.Backward(dg, dhg, dh, dh, _gatesT.Span.Slice(t * b * gh, b * gh), _hiddenNT.Span.Slice(t * b * h, b * h), hPrev, b, h);
-                Product(true, _packedHhBackward, false, b, h, gh, dhg, gh, _weightHh.Value, h, 1f, dh, h);
+                Span<float> dhg = _dHiddenGates.Span.Slice(t * b * gh, bt * gh);
+                GruCell.Backward(dg, dhg, dh, dh, _gatesT.Span.Slice(t * b * gh, bt * gh), _hiddenNT.Span.Slice(t * b * h, bt * h), hPrev, bt, h);
+                Product(true, _packedHhBackward, false, bt, h, gh, dhg, gh, _weightHh.Value, h, 1f, dh, h);
             }
             // dx_t = dgates W_ih: the embedding part (through its dropout mask) and the fed-back context part.
-            Product(true, _packedIhBackward, false, b, din, gh, dg, gh, _weightIh.Value, din, 0f, _dX.Span, din);
-            for (int r = 0; r < b; r++)
+            Product(true, _packedIhBackward, false, bt, din, gh, dg, gh, _weightIh.Value, din, 0f, _dX.Span, din);
+            for (int r = 0; r < bt; r++)
             {
                 int row = t * b + r;
                 TensorPrimitives.Multiply(_dX.Span.Slice(r * din, e), _embMask.Span.Slice(row * e, e), _dEmb.Span.Slice(row * e, e));
@@ -181,7 +182,7 @@ public sealed partial class EncoderDecoder
     /// Backward of step t's attention given dctx_t (in _dCtx): accumulates into dh_t (<paramref name="dh"/>),
     /// d enc (values), d keys and the score's weights.
     /// </summary>
-    private void AttendBackward(int t, Seq2SeqBatch batch, ReadOnlySpan<float> hidden, int s, int b, Span<float> dh)
+    private void AttendBackward(int t, Seq2SeqBatch batch, ReadOnlySpan<float> hidden, int s, int b, int bt, Span<float> dh)
     {
         int h = _hidden, d = _annotation, a = _attention;
         bool additive = Options.Attention == AttentionStyle.Additive;
@@ -190,7 +191,7 @@ public sealed partial class EncoderDecoder
         Span<float> dEnc = _dAnnotations.Span, dKeys = _dKeys.Span, dv = additive ? _score!.Weight.Gradient : default, dq = _dq.Span;
         ReadOnlySpan<int> lengths = batch.SourceLengths;
         dq.Clear();
-        for (int r = 0; r < b; r++)
+        for (int r = 0; r < bt; r++)
         {
             int length = lengths[r];
             ReadOnlySpan<float> w = _attWeights.Span.Slice((t * b + r) * s, length);
@@ -240,23 +241,23 @@ public sealed partial class EncoderDecoder
         }
         if (!additive) return;
         // q = h W_q^T: dh += dq W_q; dW_q += dq^T h
-        Product(true, _packedQueryBackward, false, b, h, a, dq, a, _query!.Weight.Value, h, 1f, dh, h);
-        Gemm.Multiply(true, false, a, h, b, 1f, dq, a, hidden, h, 1f, _query.Weight.Gradient, h);
+        Product(true, _packedQueryBackward, false, bt, h, a, dq, a, _query!.Weight.Value, h, 1f, dh, h);
+        Gemm.Multiply(true, false, a, h, bt, 1f, dq, a, hidden, h, 1f, _query.Weight.Gradient, h);
     }
 
-    /// <summary>dlogits = ((p - (1 - eps) onehot(y) - eps / V) / count) on rows that count, 0 elsewhere.</summary>
-    private void LogitsGradient(ReadOnlySpan<int> targets, int rows)
+    /// <summary>dlogits = ((p - (1 - eps) onehot(y) - eps / V) / count) on the selected rows that count, 0 elsewhere.</summary>
+    private void LogitsGradient(ReadOnlySpan<int> targets)
     {
-        int v = _vocabulary;
+        int v = _vocabulary, n = _outputRowCount;
         float eps = Options.LabelSmoothing;
-        _dLogits.Resize(_logits.Shape);
-        Span<float> g = _dLogits.Span;
-        ReadOnlySpan<float> z = _logits.Span;
+        _dLogitsRows.Resize(_logitsRows.Shape);
+        Span<float> g = _dLogitsRows.Span;
+        ReadOnlySpan<float> z = _logitsRows.Span;
         float scale = _count > 0 ? 1f / _count : 0f;
-        for (int i = 0; i < rows; i++)
+        for (int i = 0; i < n; i++)
         {
             Span<float> gr = g.Slice(i * v, v);
-            int y = targets[i];
+            int y = targets[_outputRows[i]];
             if (y == Seq2SeqBatch.IgnoreTarget || scale == 0)
             {
                 gr.Clear();

@@ -27,7 +27,6 @@ public sealed partial class EncoderDecoder
     private readonly Tensor _attWeights = new(0);                             // [T, B, S]
     private readonly Tensor _combined = new(0);                               // [T, B, 3H]: [h_t; ctx_t]
     private readonly Tensor _o = new(0), _od = new(0), _outMask = new(0);     // [T, B, H]
-    private readonly Tensor _logits = new(0);                                 // [T, B, V]
     private int[] _inputTokens = [];                                          // [T * B] what the decoder read
     private double[] _logSumExp = [];                                         // [T * B]
     private float[] _expScratch = [];                                         // [V]
@@ -90,22 +89,28 @@ public sealed partial class EncoderDecoder
         _ones.Span.Fill(1f);
         _outputDropout.Forward(_ones, _outMask, training);
         _od.Resize(tSteps, b, h);
-        _logits.Resize(tSteps, b, v);
+        SelectOutputRows(batch.Targets, tSteps * b);
+        CountActiveRows(batch.Targets, tSteps, b);
+        bool sampling = teacherProbability < 1;
+        _stepLogits.Resize(sampling ? b : 0, v);
         if (_inputTokens.Length < tSteps * b) _inputTokens = new int[tSteps * b];
         batch.DecoderInput.CopyTo(_inputTokens);
 
         PackForward();
-        Span<float> x = _x.Span, hs = _hs.Span, cs = _cs.Span, comb = _combined.Span, logits = _logits.Span;
+        Span<float> x = _x.Span, hs = _hs.Span, cs = _cs.Span, comb = _combined.Span, stepLogits = _stepLogits.Span;
         ReadOnlySpan<float> embTable = _targetEmbedding.Weight.Value, mask = _embMask.Span;
-        bool sampling = teacherProbability < 1;
+        int copied = 0;
         for (int t = 0; t < tSteps; t++)
         {
+            // Rows whose target has ended compute nothing; their slots are cleared for the all-rows weight gradients.
+            int bt = _activeRows[t];
+            ClearEndedRows(t, b, bt);
             // x_t = [dropout(Embedding(y)); ctx_{t-1}]
-            for (int r = 0; r < b; r++)
+            for (int r = 0; r < bt; r++)
             {
                 int row = t * b + r;
                 if (sampling && t > 0 && _sampling.NextDouble() >= teacherProbability)
-                    _inputTokens[row] = TensorPrimitives.IndexOfMax(logits.Slice(((t - 1) * b + r) * v, v));
+                    _inputTokens[row] = TensorPrimitives.IndexOfMax(stepLogits.Slice(r * v, v));
                 Span<float> xr = x.Slice(row * din, din);
                 TensorPrimitives.Multiply(embTable.Slice(_inputTokens[row] * e, e), mask.Slice(row * e, e), xr[..e]);
                 if (_conditionOffset > 0) _condition.Span.Slice(r * e, e).CopyTo(xr[_conditionOffset..]);
@@ -114,53 +119,56 @@ public sealed partial class EncoderDecoder
                 else comb.Slice(((t - 1) * b + r) * (h + d) + h, d).CopyTo(xr.Slice(e, d));
             }
             Span<float> hPrev = hs.Slice(t * b * h, b * h), hNow = hs.Slice((t + 1) * b * h, b * h);
-            CellForward(x.Slice(t * b * din, b * din), hPrev, cs.Slice(t * b * h, b * h), _gatesT.Span.Slice(t * b * gh, b * gh),
-                _lstm ? default : _hiddenGatesT.Span.Slice(t * b * gh, b * gh), _lstm ? default : _hiddenNT.Span.Slice(t * b * h, b * h),
-                hNow, cs.Slice((t + 1) * b * h, b * h), b, packed: true);
+            CellForward(x.Slice(t * b * din, bt * din), hPrev, cs.Slice(t * b * h, bt * h), _gatesT.Span.Slice(t * b * gh, bt * gh),
+                _lstm ? default : _hiddenGatesT.Span.Slice(t * b * gh, bt * gh), _lstm ? default : _hiddenNT.Span.Slice(t * b * h, bt * h),
+                hNow, cs.Slice((t + 1) * b * h, bt * h), bt, packed: true);
             // The context goes straight into [h_t; ctx_t]; h_t is copied beside it.
-            for (int r = 0; r < b; r++) hNow.Slice(r * h, h).CopyTo(comb.Slice((t * b + r) * (h + d), h));
-            AttendStepInto(t, batch, hNow, s, b);
-            Span<float> o = _o.Span.Slice(t * b * h, b * h), od = _od.Span.Slice(t * b * h, b * h);
-            CombineForward(comb.Slice(t * b * (h + d), b * (h + d)), o, b, packed: true);
-            TensorPrimitives.Multiply(o, _outMask.Span.Slice(t * b * h, b * h), od);
+            for (int r = 0; r < bt; r++) hNow.Slice(r * h, h).CopyTo(comb.Slice((t * b + r) * (h + d), h));
+            AttendStepInto(t, batch, hNow, s, b, bt);
+            Span<float> o = _o.Span.Slice(t * b * h, bt * h), od = _od.Span.Slice(t * b * h, bt * h);
+            CombineForward(comb.Slice(t * b * (h + d), bt * (h + d)), o, bt, packed: true);
+            TensorPrimitives.Multiply(o, _outMask.Span.Slice(t * b * h, bt * h), od);
             // Sampling needs this step's logits for the next input; otherwise one product covers all steps below.
-            if (sampling) OutputForward(od, logits.Slice(t * b * v, b * v), b);
+            if (!sampling) continue;
+            OutputForward(od, stepLogits, bt);
+            copied = CopyStepLogits(t, b, copied);
         }
-        if (!sampling) OutputForward(_od.Span, logits, tSteps * b);
+        GatherOutputInput();
+        if (!sampling) OutputForward(_odRows.Span, _logitsRows.Span, _outputRowCount);
         _last = batch;
-        return Loss(batch.Targets, tSteps * b);
+        return Loss(batch.Targets);
     }
 
     /// <summary>Attention of step t, writing its context into the second part of [h_t; ctx_t].</summary>
-    private void AttendStepInto(int t, Seq2SeqBatch batch, ReadOnlySpan<float> hidden, int s, int b)
+    private void AttendStepInto(int t, Seq2SeqBatch batch, ReadOnlySpan<float> hidden, int s, int b, int bt)
     {
         int h = _hidden, d = _annotation, a = _attention;
         bool additive = Options.Attention == AttentionStyle.Additive;
         _context.Resize(b, d);
         AttendForward(hidden, _annotations.Span, _keysT.Span, batch.SourceLengths, s, b,
             additive ? _pq.Span.Slice(t * b * a, b * a) : default, additive ? _squashed.Span.Slice(t * b * s * a, b * s * a) : default,
-            _attWeights.Span.Slice(t * b * s, b * s), _context.Span, packed: true);
+            _attWeights.Span.Slice(t * b * s, b * s), _context.Span, packed: true, rows: bt);
         Span<float> comb = _combined.Span;
-        for (int r = 0; r < b; r++) _context.Span.Slice(r * d, d).CopyTo(comb.Slice((t * b + r) * (h + d) + h, d));
+        for (int r = 0; r < bt; r++) _context.Span.Slice(r * d, d).CopyTo(comb.Slice((t * b + r) * (h + d) + h, d));
     }
 
     private readonly Tensor _context = new(0);   // [B, 2H] one step's context
 
     /// <summary>
-    /// Mean negative log-likelihood of the targets that count; keeps each row's log-sum-exp for the backward
+    /// Mean negative log-likelihood of the targets that count; keeps each selected row's log-sum-exp for the backward
     /// pass and the label-smoothing term. NaN when a logit is not finite.
     /// </summary>
-    private double Loss(ReadOnlySpan<int> targets, int rows)
+    private double Loss(ReadOnlySpan<int> targets)
     {
-        int v = _vocabulary;
-        if (_logSumExp.Length < rows) _logSumExp = new double[rows];
+        int v = _vocabulary, n = _outputRowCount;
+        if (_logSumExp.Length < n) _logSumExp = new double[n];
         if (_expScratch.Length < v) _expScratch = new float[v];
-        ReadOnlySpan<float> z = _logits.Span;
+        ReadOnlySpan<float> z = _logitsRows.Span;
         double nll = 0, smooth = 0;
         long count = 0;
-        for (int i = 0; i < rows; i++)
+        for (int i = 0; i < n; i++)
         {
-            int y = targets[i];
+            int y = targets[_outputRows[i]];
             if (y == Seq2SeqBatch.IgnoreTarget) continue;
             ReadOnlySpan<float> row = z.Slice(i * v, v);
             float max = TensorPrimitives.Max(row);

@@ -64,15 +64,17 @@ public sealed partial class EncoderDecoder
     /// <param name="weights">a_t [B, S]: written (0 past a row's length).</param>
     /// <param name="context">ctx_t [B, 2H]: written.</param>
     /// <param name="packed">Whether the pass packed the weights beforehand (a training or scoring pass); decoding packs in each product.</param>
+    /// <param name="rows">The first rows to compute (a training step's rows whose target has not ended); all B by default.</param>
     internal void AttendForward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> annotations, ReadOnlySpan<float> keys,
         ReadOnlySpan<int> lengths, int steps, int batch, Span<float> projectedQuery, Span<float> squashed, Span<float> weights, Span<float> context,
-        bool packed = false)
+        bool packed = false, int rows = -1)
     {
         int a = _attention, h = _hidden, d = _annotation;
+        if (rows < 0) rows = batch;
         bool additive = Options.Attention == AttentionStyle.Additive;
-        if (additive) Product(packed, _packedQuery, true, batch, a, h, hidden, h, _query!.Weight.Value, h, 0f, projectedQuery, a);
+        if (additive) Product(packed, _packedQuery, true, rows, a, h, hidden, h, _query!.Weight.Value, h, 0f, projectedQuery, a);
         ReadOnlySpan<float> v = additive ? _score!.Weight.Value : default;
-        for (int b = 0; b < batch; b++)
+        for (int b = 0; b < rows; b++)
         {
             Span<float> row = weights.Slice(b * steps, steps);
             int length = lengths[b];

@@ -46,10 +46,11 @@ public sealed partial class EncoderDecoder : ITrainableNetwork<Seq2SeqBatch>
         Forward(batch, training: false, 1);
         int v = _vocabulary, correct = 0;
         ReadOnlySpan<int> targets = batch.Targets;
-        ReadOnlySpan<float> z = _logits.Span;
-        for (int i = 0; i < targets.Length; i++)
+        ReadOnlySpan<float> z = _logitsRows.Span;
+        for (int q = 0; q < _outputRowCount; q++)
         {
-            if (targets[i] != Seq2SeqBatch.IgnoreTarget && TensorPrimitives.IndexOfMax(z.Slice(i * v, v)) == targets[i]) correct++;
+            int y = targets[_outputRows[q]];
+            if (y != Seq2SeqBatch.IgnoreTarget && TensorPrimitives.IndexOfMax(z.Slice(q * v, v)) == y) correct++;
         }
         return new EvaluationTotals(_nllSum, _count, correct);
     }

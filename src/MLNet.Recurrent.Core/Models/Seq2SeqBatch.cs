@@ -5,12 +5,14 @@ namespace MLNet.Recurrent.Core.Models;
 /// <summary>
 /// One mini-batch of sentence pairs for an <see cref="EncoderDecoder"/>, time-major: B sources padded to S tokens
 /// with their lengths, and the decoder's inputs <c>&lt;s&gt; y1 .. yn</c> and targets <c>y1 .. yn &lt;/s&gt;</c>
-/// padded to T steps (targets past a row's end are <see cref="IgnoreTarget"/>). A reusable workspace.
+/// padded to T steps (targets past a row's end are <see cref="IgnoreTarget"/>). A reusable workspace. The pair
+/// sources fill it with the longest targets first (<see cref="Seq2SeqPairs.Fill"/>).
 /// </summary>
 public sealed class Seq2SeqBatch
 {
     private int[] _source = [], _sourceLengths = [], _input = [], _targets = [], _targetLengths = [];
     private float[] _vectors = [];
+    private int[] _order = [];
 
     /// <summary>The target value of steps that count for nothing (padding).</summary>
     public const int IgnoreTarget = -100;
@@ -44,6 +46,26 @@ public sealed class Seq2SeqBatch
 
     /// <summary>[B] each target's length, <c>&lt;/s&gt;</c> included.</summary>
     public Span<int> TargetLengths => _targetLengths.AsSpan(0, BatchSize);
+
+    /// <summary>
+    /// The pairs <paramref name="indices"/> in the order a batch holds them: by target length, longest first, ties in
+    /// the given order. The decoder's steps then run on a prefix of the rows that shrinks as targets end. Kept in this
+    /// batch's workspace, valid until the next call.
+    /// </summary>
+    /// <param name="indices">The pairs of the batch.</param>
+    /// <param name="targets">Every pair's target ids (without end symbol).</param>
+    internal ReadOnlySpan<int> LongestTargetsFirst(ReadOnlySpan<int> indices, IReadOnlyList<int[]> targets)
+    {
+        Grow(ref _order, indices.Length);
+        for (int k = 0; k < indices.Length; k++)
+        {
+            // Insertion sort: stable, allocation-free, linear when the indices are already in order.
+            int index = indices[k], length = targets[index].Length, j = k;
+            for (; j > 0 && targets[_order[j - 1]].Length < length; j--) _order[j] = _order[j - 1];
+            _order[j] = index;
+        }
+        return _order.AsSpan(0, indices.Length);
+    }
 
     /// <summary>Reshapes and clears the batch.</summary>
     /// <param name="batchSize">B, at least 1.</param>

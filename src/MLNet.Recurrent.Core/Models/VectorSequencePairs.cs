@@ -42,7 +42,12 @@ public sealed class VectorSequencePairs : IBatchSource<Seq2SeqBatch>
     /// <inheritdoc/>
     public int LengthOf(int index) => Math.Max(_sources[index].Length / _size, _targets[index].Length + 1);
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Fills <paramref name="batch"/> with the pairs <paramref name="indices"/>, longest target first (ties in the given
+    /// order), so the decoder's steps run on a prefix of the rows that shrinks as targets end.
+    /// </summary>
+    /// <param name="indices">The pairs.</param>
+    /// <param name="batch">The batch to fill.</param>
     public void Fill(ReadOnlySpan<int> indices, Seq2SeqBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -53,6 +58,7 @@ public sealed class VectorSequencePairs : IBatchSource<Seq2SeqBatch>
             t = Math.Max(t, _targets[i].Length + 1);
         }
         batch.Reset(indices.Length, s, t, _size);
-        for (int row = 0; row < indices.Length; row++) batch.SetVectorRow(row, _sources[indices[row]], _targets[indices[row]], _start, _end);
+        ReadOnlySpan<int> order = batch.LongestTargetsFirst(indices, _targets);
+        for (int row = 0; row < indices.Length; row++) batch.SetVectorRow(row, _sources[order[row]], _targets[order[row]], _start, _end);
     }
 }

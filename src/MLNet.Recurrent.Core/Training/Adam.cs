@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using MLNet.Recurrent.Core.Internals;
 
 namespace MLNet.Recurrent.Core.Training;
@@ -72,27 +73,72 @@ public class Adam : Optimizer
         {
             g = WithWeightDecay(values, gradients, WeightDecay);
         }
-        Span<float> mean = State(0), square = State(1), work = Scratch(1);
-
+        Span<float> mean = State(0), square = State(1);
+        // PyTorch computes the bias corrections in double (Python floats) and applies them as float32 scalars.
+        double stepSize = LearningRate / (1 - Math.Pow(Beta1, step));
+        double correction2 = Math.Sqrt(1 - Math.Pow(Beta2, step));
+        if (!AmsGrad)
+        {
+            FusedUpdate(values, g, mean, square, (float)Beta1, (float)(1 - Beta1), (float)Beta2, (float)(1 - Beta2),
+                (float)correction2, (float)Epsilon, (float)-stepSize);
+            return;
+        }
+        Span<float> work = Scratch(1);
         TensorPrimitives.Multiply(mean, (float)Beta1, mean);
         TensorPrimitives.MultiplyAdd(g, (float)(1 - Beta1), mean, mean);
         TensorPrimitives.Multiply(square, (float)Beta2, square);
         TensorPrimitives.Multiply(g, g, work);
         TensorPrimitives.MultiplyAdd(work, (float)(1 - Beta2), square, square);
-
-        // PyTorch computes the bias corrections in double (Python floats) and applies them as float32 scalars.
-        double stepSize = LearningRate / (1 - Math.Pow(Beta1, step));
-        double correction2 = Math.Sqrt(1 - Math.Pow(Beta2, step));
-        Span<float> second = square;
-        if (AmsGrad)
-        {
-            second = State(2);
-            TensorPrimitives.Max(second, square, second);
-        }
+        Span<float> second = State(2);
+        TensorPrimitives.Max(second, square, second);
         TensorPrimitives.Sqrt(second, work);
         TensorPrimitives.Divide(work, (float)correction2, work);
         TensorPrimitives.Add(work, (float)Epsilon, work);
         TensorPrimitives.Divide(mean, work, work);
         TensorPrimitives.MultiplyAdd(work, (float)-stepSize, values, values);
+    }
+
+    /// <summary>
+    /// The update without AMSGrad in one pass over the parameters instead of nine. Every operation is a separately
+    /// rounded IEEE multiply, add, divide or square root in the order of the nine passes (no fused multiply-add), so
+    /// the results are the same bits at any vector width.
+    /// </summary>
+    private static void FusedUpdate(Span<float> values, ReadOnlySpan<float> g, Span<float> mean, Span<float> square,
+        float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float correction2, float epsilon, float negativeStep)
+    {
+        int i = 0, n = values.Length;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var b1 = Vector256.Create(beta1);
+            var c1 = Vector256.Create(oneMinusBeta1);
+            var b2 = Vector256.Create(beta2);
+            var c2 = Vector256.Create(oneMinusBeta2);
+            var corr = Vector256.Create(correction2);
+            var eps = Vector256.Create(epsilon);
+            var lr = Vector256.Create(negativeStep);
+            for (; i + 8 <= n; i += 8)
+            {
+                var gi = Vector256.Create(g.Slice(i, 8));
+                var m = Vector256.Create(mean.Slice(i, 8)) * b1;
+                m = gi * c1 + m;
+                var v = Vector256.Create(square.Slice(i, 8)) * b2;
+                v = gi * gi * c2 + v;
+                var w = m / (Vector256.Sqrt(v) / corr + eps);
+                var p = w * lr + Vector256.Create(values.Slice(i, 8));
+                m.CopyTo(mean.Slice(i, 8));
+                v.CopyTo(square.Slice(i, 8));
+                p.CopyTo(values.Slice(i, 8));
+            }
+        }
+        for (; i < n; i++)
+        {
+            float m = mean[i] * beta1;
+            m = g[i] * oneMinusBeta1 + m;
+            float v = square[i] * beta2;
+            v = g[i] * g[i] * oneMinusBeta2 + v;
+            mean[i] = m;
+            square[i] = v;
+            values[i] = m / (MathF.Sqrt(v) / correction2 + epsilon) * negativeStep + values[i];
+        }
     }
 }

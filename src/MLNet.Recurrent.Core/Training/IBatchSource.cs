@@ -13,6 +13,9 @@ public interface IBatchSource<in TBatch>
     /// <summary>The length (steps) of example <paramref name="index"/>, used to group similar lengths.</summary>
     int LengthOf(int index);
 
-    /// <summary>Resets <paramref name="batch"/> and writes the examples <paramref name="indices"/> into its rows, in order.</summary>
+    /// <summary>
+    /// Resets <paramref name="batch"/> and writes the examples <paramref name="indices"/> into its rows, in order unless
+    /// the source documents another order.
+    /// </summary>
     void Fill(ReadOnlySpan<int> indices, TBatch batch);
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text.Json;
 using MLNet.Recurrent.Core.Tests.TestSupport;
 using MLNet.Recurrent.Core.Training;
@@ -108,6 +109,52 @@ public sealed class OptimizerTests(ITestOutputHelper output)
         resumed.ImportState(state);
         Assert.Equal(2, resumed.StepCount);
         Assert.Equal(uninterrupted, RunFrom(first, resumed, 2));
+    }
+
+    [Theory]
+    [InlineData(false, 0.0)]
+    [InlineData(false, 0.01)]
+    [InlineData(true, 0.05)]
+    public void Adam_one_pass_update_gives_the_bits_of_the_nine_separate_passes(bool decoupled, double weightDecay)
+    {
+        // 37 values: four vectors of 8 and a scalar tail of 5; gradients spanning magnitudes, zeros and signs.
+        const int size = 37, steps = 4;
+        double lr = 3e-3, beta1 = 0.8, beta2 = 0.99, eps = 1e-6;
+        var random = new Random(12);
+        float[] initial = [.. Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() * 2 - 1))];
+        float[][] gradients = [.. Enumerable.Range(0, steps).Select(_ => Enumerable.Range(0, size)
+            .Select(i => i % 9 == 0 ? 0f : (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-6, 3)))).ToArray())];
+
+        var set = new ParameterSet();
+        var p = set.Add("w", size);
+        initial.CopyTo(p.Value);
+        Adam adam = decoupled ? new AdamW(lr, beta1, beta2, eps, weightDecay) : new Adam(lr, beta1, beta2, eps, weightDecay);
+
+        float[] w = (float[])initial.Clone(), m = new float[size], v = new float[size], g = new float[size], work = new float[size];
+        for (int t = 1; t <= steps; t++)
+        {
+            gradients[t - 1].CopyTo(p.Gradient);
+            adam.Step(set);
+
+            // The nine passes of the update as they were written before the fused loop.
+            if (decoupled) TensorPrimitives.Multiply(w, (float)(1 - lr * weightDecay), w);
+            if (decoupled || weightDecay == 0) gradients[t - 1].CopyTo(g);
+            else TensorPrimitives.MultiplyAdd(w, (float)weightDecay, gradients[t - 1], g);
+            TensorPrimitives.Multiply(m, (float)beta1, m);
+            TensorPrimitives.MultiplyAdd(g, (float)(1 - beta1), m, m);
+            TensorPrimitives.Multiply(v, (float)beta2, v);
+            TensorPrimitives.Multiply(g, g, work);
+            TensorPrimitives.MultiplyAdd(work, (float)(1 - beta2), v, v);
+            double stepSize = lr / (1 - Math.Pow(beta1, t)), correction2 = Math.Sqrt(1 - Math.Pow(beta2, t));
+            TensorPrimitives.Sqrt(v, work);
+            TensorPrimitives.Divide(work, (float)correction2, work);
+            TensorPrimitives.Add(work, (float)eps, work);
+            TensorPrimitives.Divide(m, work, work);
+            TensorPrimitives.MultiplyAdd(work, (float)-stepSize, w, w);
+
+            Assert.Equal(w.Select(BitConverter.SingleToInt32Bits), p.Value.ToArray().Select(BitConverter.SingleToInt32Bits));
+        }
+        Assert.NotEqual(initial, w);
     }
 
     [Fact]
