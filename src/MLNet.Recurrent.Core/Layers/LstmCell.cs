@@ -19,20 +19,39 @@ public static class LstmCell
     /// <param name="cellPrev">c_prev, <c>[rows, H]</c>.</param>
     /// <param name="rows">Rows (batch entries) to process.</param>
     /// <param name="hiddenSize">H.</param>
-    public static void Forward(Span<float> hidden, Span<float> cell, Span<float> gates, ReadOnlySpan<float> cellPrev, int rows, int hiddenSize)
+    public static void Forward(Span<float> hidden, Span<float> cell, Span<float> gates, ReadOnlySpan<float> cellPrev, int rows, int hiddenSize) =>
+        ForwardUnits(hidden, cell, gates, cellPrev, 0, rows, 0, hiddenSize, hiddenSize);
+
+    /// <summary>
+    /// <see cref="Forward"/> for rows [<paramref name="row0"/>, <paramref name="row1"/>) and hidden units
+    /// [<paramref name="unit0"/>, <paramref name="unit1"/>) only, the part of a step one task of the fused recurrent
+    /// step owns. Every element goes through the same vector operations whatever range it is in (ranges are at least
+    /// one vector wide), so any split of a step gives the bits of the whole-row call.
+    /// </summary>
+    internal static void ForwardUnits(
+        Span<float> hidden, Span<float> cell, Span<float> gates, ReadOnlySpan<float> cellPrev,
+        int row0, int row1, int unit0, int unit1, int hiddenSize)
     {
-        int h = hiddenSize;
-        for (int r = 0; r < rows; r++)
+        int h = hiddenSize, len = unit1 - unit0;
+        for (int r = row0; r < row1; r++)
         {
             Span<float> row = gates.Slice(r * 4 * h, 4 * h);
-            Span<float> i = row[..h], f = row.Slice(h, h), g = row.Slice(2 * h, h), o = row.Slice(3 * h, h);
-            TensorPrimitives.Sigmoid(row[..(2 * h)], row[..(2 * h)]);
+            Span<float> i = row.Slice(unit0, len), f = row.Slice(h + unit0, len), g = row.Slice(2 * h + unit0, len), o = row.Slice(3 * h + unit0, len);
+            if (len == h)
+            {
+                TensorPrimitives.Sigmoid(row[..(2 * h)], row[..(2 * h)]);
+            }
+            else
+            {
+                TensorPrimitives.Sigmoid(i, i);
+                TensorPrimitives.Sigmoid(f, f);
+            }
             TensorPrimitives.Tanh(g, g);
             TensorPrimitives.Sigmoid(o, o);
-            Span<float> c = cell.Slice(r * h, h);
-            TensorPrimitives.Multiply(f, cellPrev.Slice(r * h, h), c);
+            Span<float> c = cell.Slice(r * h + unit0, len);
+            TensorPrimitives.Multiply(f, cellPrev.Slice(r * h + unit0, len), c);
             TensorPrimitives.MultiplyAdd(i, g, c, c);
-            Span<float> hr = hidden.Slice(r * h, h);
+            Span<float> hr = hidden.Slice(r * h + unit0, len);
             TensorPrimitives.Tanh(c, hr);
             TensorPrimitives.Multiply(hr, o, hr);
         }
