@@ -25,8 +25,10 @@ public static class LstmCell
     /// <summary>
     /// <see cref="Forward"/> for rows [<paramref name="row0"/>, <paramref name="row1"/>) and hidden units
     /// [<paramref name="unit0"/>, <paramref name="unit1"/>) only, the part of a step one task of the fused recurrent
-    /// step owns. Every element goes through the same vector operations whatever range it is in (ranges are at least
-    /// one vector wide), so any split of a step gives the bits of the whole-row call.
+    /// step owns. A whole row makes exactly the calls <see cref="Forward"/> always made; a part of a row makes the same
+    /// TensorPrimitives calls on sub-spans (i and f apart), which gives the same bits when every sub-span is at least
+    /// one full vector of the widest accelerated width (TensorPrimitives then runs every element through the same
+    /// vector algorithm, the last vector overlapping). The fused step's blocks are whole GEMM panels (16 or 32 units).
     /// </summary>
     internal static void ForwardUnits(
         Span<float> hidden, Span<float> cell, Span<float> gates, ReadOnlySpan<float> cellPrev,
