@@ -1,6 +1,7 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Numerics.Internals;
 using MLNet.Recurrent.Core.Parameters;
 using MLNet.Recurrent.Core.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -59,6 +60,28 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
             }
         }
     }
+
+    [Fact]
+    public void tensor_primitives_gives_the_whole_span_bits_on_sub_spans_of_whole_panels()
+    {
+        // What the fused step relies on: sigmoid and tanh of a block of whole kernel panels (16 or 32 floats, at least
+        // the widest vector) are the bits of the same elements in one call over the whole span.
+        int panel = GemmMicroKernels.Columns(GemmMicroKernels.Best);
+        float[] x = LayerTestData.Uniform(11, 64 * panel, 12f);
+        foreach (var op in new SpanOp[] { System.Numerics.Tensors.TensorPrimitives.Sigmoid, System.Numerics.Tensors.TensorPrimitives.Tanh })
+        {
+            float[] whole = new float[x.Length], blocks = new float[x.Length];
+            op(x, whole);
+            for (int start = 0, size = panel; start < x.Length; start += size, size = size == panel ? 3 * panel : panel)
+            {
+                int length = Math.Min(size, x.Length - start);
+                op(x.AsSpan(start, length), blocks.AsSpan(start, length));
+            }
+            Assert.Equal(0, Differences(blocks, whole));
+        }
+    }
+
+    private delegate void SpanOp(ReadOnlySpan<float> x, Span<float> destination);
 
     [Theory]
     [InlineData(CellType.Lstm)]
