@@ -128,9 +128,9 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     /// <summary>
     /// Chooses the task block: whole row panels by whole unit panels, minimising the slowest thread's multiply-adds
     /// plus its copies of h_prev and a per-row charge for the elementwise calls. A task covers at most
-    /// <see cref="GemmPacking.Nc"/> product columns (all gates together), as a GEMM task does, so its block of the
-    /// gates stays in cache across the k blocks (a 64 x 4*512 block did not, and one thread ran 10 % slower than
-    /// the two-stage path).
+    /// <see cref="GemmPacking.Nc"/> product columns (all gates together), as a GEMM task does, so the block of gates it
+    /// adds to over the k blocks stays as small as the two-stage path's (64 rows by 4 x 512 columns is the whole L2 of
+    /// this project's AVX2 machine).
     /// </summary>
     private void Plan(int threads)
     {
