@@ -22,24 +22,48 @@ public static class GruCell
     /// <param name="hiddenSize">H.</param>
     public static void Forward(
         Span<float> hidden, Span<float> hiddenN, Span<float> gates, ReadOnlySpan<float> hiddenGates, ReadOnlySpan<float> hiddenPrev,
-        int rows, int hiddenSize)
+        int rows, int hiddenSize) =>
+        ForwardUnits(hidden, hiddenN, gates, hiddenGates, hiddenPrev, 0, rows, 0, hiddenSize, hiddenSize);
+
+    /// <summary>
+    /// <see cref="Forward"/> for rows [<paramref name="row0"/>, <paramref name="row1"/>) and hidden units
+    /// [<paramref name="unit0"/>, <paramref name="unit1"/>) only, the part of a step one task of the fused recurrent
+    /// step owns. A whole row makes exactly the calls <see cref="Forward"/> always made; a part of a row makes the same
+    /// TensorPrimitives calls on sub-spans (r and z apart), which gives the same bits when every sub-span is at least
+    /// one full vector of the widest accelerated width (TensorPrimitives then runs every element through the same
+    /// vector algorithm, the last vector overlapping). The fused step's blocks are whole GEMM panels (16 or 32 units).
+    /// </summary>
+    internal static void ForwardUnits(
+        Span<float> hidden, Span<float> hiddenN, Span<float> gates, ReadOnlySpan<float> hiddenGates, ReadOnlySpan<float> hiddenPrev,
+        int row0, int row1, int unit0, int unit1, int hiddenSize)
     {
-        int h = hiddenSize;
-        for (int r = 0; r < rows; r++)
+        int h = hiddenSize, len = unit1 - unit0;
+        for (int r = row0; r < row1; r++)
         {
             Span<float> row = gates.Slice(r * 3 * h, 3 * h);
             ReadOnlySpan<float> hrow = hiddenGates.Slice(r * 3 * h, 3 * h);
-            Span<float> rz = row[..(2 * h)], n = row.Slice(2 * h, h);
-            TensorPrimitives.Add(rz, hrow[..(2 * h)], rz);
-            TensorPrimitives.Sigmoid(rz, rz);
-            Span<float> hn = hiddenN.Slice(r * h, h);
-            hrow.Slice(2 * h, h).CopyTo(hn);
-            TensorPrimitives.MultiplyAdd(row[..h], hn, n, n);
+            Span<float> rg = row.Slice(unit0, len), zg = row.Slice(h + unit0, len), n = row.Slice(2 * h + unit0, len);
+            if (len == h)
+            {
+                Span<float> rz = row[..(2 * h)];
+                TensorPrimitives.Add(rz, hrow[..(2 * h)], rz);
+                TensorPrimitives.Sigmoid(rz, rz);
+            }
+            else
+            {
+                TensorPrimitives.Add(rg, hrow.Slice(unit0, len), rg);
+                TensorPrimitives.Add(zg, hrow.Slice(h + unit0, len), zg);
+                TensorPrimitives.Sigmoid(rg, rg);
+                TensorPrimitives.Sigmoid(zg, zg);
+            }
+            Span<float> hn = hiddenN.Slice(r * h + unit0, len);
+            hrow.Slice(2 * h + unit0, len).CopyTo(hn);
+            TensorPrimitives.MultiplyAdd(rg, hn, n, n);
             TensorPrimitives.Tanh(n, n);
             // h = n + z * (h_prev - n), written in place when hidden and hiddenPrev are the same memory.
-            Span<float> hr = hidden.Slice(r * h, h);
-            TensorPrimitives.Subtract(hiddenPrev.Slice(r * h, h), n, hr);
-            TensorPrimitives.MultiplyAdd(hr, row.Slice(h, h), n, hr);
+            Span<float> hr = hidden.Slice(r * h + unit0, len);
+            TensorPrimitives.Subtract(hiddenPrev.Slice(r * h + unit0, len), n, hr);
+            TensorPrimitives.MultiplyAdd(hr, zg, n, hr);
         }
     }
 

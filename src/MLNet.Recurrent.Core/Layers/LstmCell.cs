@@ -19,20 +19,41 @@ public static class LstmCell
     /// <param name="cellPrev">c_prev, <c>[rows, H]</c>.</param>
     /// <param name="rows">Rows (batch entries) to process.</param>
     /// <param name="hiddenSize">H.</param>
-    public static void Forward(Span<float> hidden, Span<float> cell, Span<float> gates, ReadOnlySpan<float> cellPrev, int rows, int hiddenSize)
+    public static void Forward(Span<float> hidden, Span<float> cell, Span<float> gates, ReadOnlySpan<float> cellPrev, int rows, int hiddenSize) =>
+        ForwardUnits(hidden, cell, gates, cellPrev, 0, rows, 0, hiddenSize, hiddenSize);
+
+    /// <summary>
+    /// <see cref="Forward"/> for rows [<paramref name="row0"/>, <paramref name="row1"/>) and hidden units
+    /// [<paramref name="unit0"/>, <paramref name="unit1"/>) only, the part of a step one task of the fused recurrent
+    /// step owns. A whole row makes exactly the calls <see cref="Forward"/> always made; a part of a row makes the same
+    /// TensorPrimitives calls on sub-spans (i and f apart), which gives the same bits when every sub-span is at least
+    /// one full vector of the widest accelerated width (TensorPrimitives then runs every element through the same
+    /// vector algorithm, the last vector overlapping). The fused step's blocks are whole GEMM panels (16 or 32 units).
+    /// </summary>
+    internal static void ForwardUnits(
+        Span<float> hidden, Span<float> cell, Span<float> gates, ReadOnlySpan<float> cellPrev,
+        int row0, int row1, int unit0, int unit1, int hiddenSize)
     {
-        int h = hiddenSize;
-        for (int r = 0; r < rows; r++)
+        int h = hiddenSize, len = unit1 - unit0;
+        for (int r = row0; r < row1; r++)
         {
             Span<float> row = gates.Slice(r * 4 * h, 4 * h);
-            Span<float> i = row[..h], f = row.Slice(h, h), g = row.Slice(2 * h, h), o = row.Slice(3 * h, h);
-            TensorPrimitives.Sigmoid(row[..(2 * h)], row[..(2 * h)]);
+            Span<float> i = row.Slice(unit0, len), f = row.Slice(h + unit0, len), g = row.Slice(2 * h + unit0, len), o = row.Slice(3 * h + unit0, len);
+            if (len == h)
+            {
+                TensorPrimitives.Sigmoid(row[..(2 * h)], row[..(2 * h)]);
+            }
+            else
+            {
+                TensorPrimitives.Sigmoid(i, i);
+                TensorPrimitives.Sigmoid(f, f);
+            }
             TensorPrimitives.Tanh(g, g);
             TensorPrimitives.Sigmoid(o, o);
-            Span<float> c = cell.Slice(r * h, h);
-            TensorPrimitives.Multiply(f, cellPrev.Slice(r * h, h), c);
+            Span<float> c = cell.Slice(r * h + unit0, len);
+            TensorPrimitives.Multiply(f, cellPrev.Slice(r * h + unit0, len), c);
             TensorPrimitives.MultiplyAdd(i, g, c, c);
-            Span<float> hr = hidden.Slice(r * h, h);
+            Span<float> hr = hidden.Slice(r * h + unit0, len);
             TensorPrimitives.Tanh(c, hr);
             TensorPrimitives.Multiply(hr, o, hr);
         }

@@ -1,5 +1,6 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Parameters;
 
@@ -151,8 +152,20 @@ public sealed partial class RecurrentLayer
                 {
                     Span<float> hg = _hiddenGates.Span;
                     for (int r = 0; r < n; r++) dir.HiddenBias.Value.CopyTo(hg.Slice(r * gh, gh));
-                    Gemm.Multiply(false, n, 1f, hPrev, h, whh, 1f, hg, gh);
-                    GruCell.Forward(hCur, dir.HiddenN.Span.Slice(t * batch * h, batch * h), g, hg, hPrev, n, h);
+                    if (RecurrentStepJob.Supports(whh, n, h, 3))
+                    {
+                        RecurrentStepJob.RunGru(ComputeSettings.MaxThreads, whh, n, h, hPrev, hg, g, dir.HiddenN.Span.Slice(t * batch * h, batch * h), hCur);
+                    }
+                    else
+                    {
+                        Gemm.Multiply(false, n, 1f, hPrev, h, whh, 1f, hg, gh);
+                        GruCell.Forward(hCur, dir.HiddenN.Span.Slice(t * batch * h, batch * h), g, hg, hPrev, n, h);
+                    }
+                }
+                else if (lstm && RecurrentStepJob.Supports(whh, n, h, 4))
+                {
+                    RecurrentStepJob.Run(ComputeSettings.MaxThreads, whh, n, h, hPrev, g,
+                        cs.Slice(dir.PreviousSlot(t) * batch * h, batch * h), cs.Slice(dir.CurrentSlot(t) * batch * h, batch * h), hCur);
                 }
                 else
                 {

@@ -3,14 +3,9 @@ namespace MLNet.Recurrent.Core.Numerics.Internals;
 /// <summary>
 /// One GEMM call split into tasks, each a rectangle of C computed over the whole k range by one thread.
 /// Tasks never share a reduction, so the split (and hence the thread count) cannot change any bit of the
-/// result. The caller publishes the job to <see cref="GemmWorkers"/>, takes tasks from a shared counter
-/// itself, and waits only for tasks a helper has already begun, so a busy machine costs speed, never progress.
+/// result (see <see cref="ParallelJob"/> for how tasks are shared out).
 /// </summary>
-/// <remarks>
-/// A job is reused by its calling thread once no helper holds a reference to it (helpers count themselves
-/// in <see cref="_references"/> while they look at a job, and re-check that it is still published).
-/// </remarks>
-internal sealed unsafe class GemmJob
+internal sealed unsafe class GemmJob : ParallelJob
 {
     // A helper may still hold a just-finished job for a moment, so each thread keeps a few.
     private const int JobsPerThread = 4;
@@ -27,7 +22,6 @@ internal sealed unsafe class GemmJob
     private nint _lda, _ldb, _ldc;
     private int _packedColumns;
     private int _taskRows, _taskColumns, _tasksAcross, _taskCount;
-    private int _next, _done, _references;
 
     /// <summary>Returns one of this thread's jobs that no late worker still holds, else a new one.</summary>
     internal static GemmJob Rent()
@@ -36,7 +30,7 @@ internal sealed unsafe class GemmJob
         for (int i = 0; i < jobs.Length; i++)
         {
             var job = jobs[i] ??= new GemmJob();
-            if (Volatile.Read(ref job._references) == 0) return job;
+            if (job.IsFree) return job;
         }
         return new GemmJob();
     }
@@ -65,31 +59,8 @@ internal sealed unsafe class GemmJob
         long macs = (long)m * n * k;
         threads = (int)Math.Clamp(macs >> 20, 1, threads);
         Plan(threads);
-        threads = Math.Min(threads, _taskCount);
-
-        _next = 0;
-        _done = 0;
-        int slot = threads > 1 ? GemmWorkers.Publish(this, threads - 1) : -1;
-        RunTasks();
-        if (Volatile.Read(ref _done) < _taskCount)
-        {
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref _done) < _taskCount) spinner.SpinOnce(sleep1Threshold: -1);
-        }
-        if (slot >= 0) GemmWorkers.Withdraw(slot);
+        Execute(_taskCount, threads);
     }
-
-    /// <summary>Whether tasks remain to be taken.</summary>
-    internal bool HasWork => Volatile.Read(ref _next) < _taskCount;
-
-    /// <summary>Called by a helper before it reads anything of the job.</summary>
-    internal void Acquire() => Interlocked.Increment(ref _references);
-
-    /// <summary>Called by a helper when it is done with the job.</summary>
-    internal void Release() => Interlocked.Decrement(ref _references);
-
-    /// <summary>Takes and runs tasks until none are left.</summary>
-    internal void Help() => RunTasks();
 
     /// <summary>
     /// Chooses the task rectangle: with one thread, column strips of at most <see cref="GemmPacking.Nc"/>;
@@ -136,17 +107,8 @@ internal sealed unsafe class GemmJob
         _taskCount = ((_m + _taskRows - 1) / _taskRows) * _tasksAcross;
     }
 
-    private void RunTasks()
-    {
-        int t;
-        while ((t = Interlocked.Increment(ref _next) - 1) < _taskCount)
-        {
-            RunTask(t);
-            Interlocked.Increment(ref _done);
-        }
-    }
-
-    private void RunTask(int task)
+    /// <inheritdoc/>
+    protected override void RunTask(int task)
     {
         int i0 = task / _tasksAcross * _taskRows, j0 = task % _tasksAcross * _taskColumns;
         int iEnd = Math.Min(_m, i0 + _taskRows), nc = Math.Min(_n, j0 + _taskColumns) - j0;

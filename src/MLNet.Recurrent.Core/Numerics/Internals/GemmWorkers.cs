@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace MLNet.Recurrent.Core.Numerics.Internals;
 
 /// <summary>
-/// Thread-pool helpers for <see cref="GemmJob"/>. A caller publishes its job in a slot and asks for helpers;
+/// Thread-pool helpers for <see cref="ParallelJob"/>s (GEMMs and fused recurrent steps). A caller publishes its job in a slot and asks for helpers;
 /// a helper takes tasks from any published job, then keeps looking for about <see cref="LingerMicroseconds"/>
 /// before it returns its thread to the pool. A recurrent layer calls GEMM once per time step with little
 /// work in between, so the helpers of one step are usually still there for the next, and no hand-off waits
@@ -15,12 +15,12 @@ internal static class GemmWorkers
     /// <summary>How long an idle helper keeps looking for work before it leaves.</summary>
     private const int LingerMicroseconds = 100;
 
-    private static readonly GemmJob?[] s_slots = new GemmJob?[16];
+    private static readonly ParallelJob?[] s_slots = new ParallelJob?[16];
     private static readonly Helper s_helper = new();
     private static int s_helpers;
 
     /// <summary>Publishes <paramref name="job"/> and makes sure <paramref name="helpers"/> helpers exist; returns its slot, or -1 when all are taken (the caller then works alone).</summary>
-    public static int Publish(GemmJob job, int helpers)
+    public static int Publish(ParallelJob job, int helpers)
     {
         int slot = -1;
         for (int i = 0; i < s_slots.Length; i++)

@@ -1,0 +1,236 @@
+using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Numerics.Internals;
+
+namespace MLNet.Recurrent.Core.Layers.Internals;
+
+/// <summary>
+/// One LSTM or GRU forward step fused into one parallel job: the recurrent product <c>+= h_prev W_hh^T</c> (into the
+/// LSTM's gates, or the GRU's hidden gates, which hold b_hh on entry) and the cell's elementwise update
+/// (<see cref="LstmCell"/>, <see cref="GruCell"/>) for a block of rows and hidden units are one task, so the
+/// nonlinearities run on every thread while the block is still in cache, with one hand-off per step instead of a
+/// product on all threads followed by the cell on one. A task owns hidden units [u0, u1) of every gate, which is why
+/// it needs W_hh^T packed with each gate starting on a panel boundary (H a multiple of the kernel's panel width).
+/// </summary>
+/// <remarks>
+/// Bit-identical to <c>Gemm.Multiply(h_prev, packed W_hh^T, beta 1)</c> followed by the cell's <c>Forward</c>: the
+/// same micro-kernel runs the same k blocks in the same order with the same epilogue, and the cell sees every element
+/// through the same TensorPrimitives calls on sub-spans of whole panels (16 or 32 units, never below the widest
+/// vector TensorPrimitives uses, so no element takes a narrower or scalar path). h_prev must not overlap the hidden
+/// output (other tasks still read it). The two-stage path is kept for the shapes this does not support and as the
+/// reference the tests hold it to.
+/// </remarks>
+internal sealed unsafe class RecurrentStepJob : ParallelJob
+{
+    [ThreadStatic] private static RecurrentStepJob?[]? t_jobs;
+    [ThreadStatic] private static bool t_disabled;
+
+    /// <summary>
+    /// Whether the fused step is turned off for layers run on the calling thread, which then take the two-stage path
+    /// (for tests that compare the two).
+    /// </summary>
+    internal static bool DisabledOnThisThread
+    {
+        get => t_disabled;
+        set => t_disabled = value;
+    }
+
+    private delegate*<nint, float*, float*, float*, nint, float, float, void> _micro;
+    private int _mr, _nr, _rows, _h, _kc, _padded, _gateCount;
+    private float* _hPrev, _packed, _gates, _cellPrev, _cell, _hidden;
+    // GRU: the hidden gates (product target), the input gates and h_n; _gates is then the input gates.
+    private float* _hiddenGates, _hiddenN;
+    private int _taskRows, _taskUnits, _tasksAcross;
+
+    /// <summary>
+    /// Whether <paramref name="rows"/> rows by the packed W_hh^T (<c>[H, G*H]</c>, G = <paramref name="gateCount"/>) of
+    /// hidden size <paramref name="h"/> can take the fused step.
+    /// </summary>
+    internal static bool Supports(Gemm.PackedMatrix packed, int rows, int h, int gateCount) =>
+        !t_disabled && rows > GemmRowKernel.MaxRows && packed.Kernel != GemmKernel.Scalar && h % GemmMicroKernels.Columns(packed.Kernel) == 0
+        && packed.Rows == h && packed.Columns == gateCount * h;
+
+    /// <summary>
+    /// Runs one step for the first <paramref name="rows"/> rows: <c>gates += hPrev W_hh^T</c>, then the LSTM cell.
+    /// Shapes and meanings as in <see cref="LstmCell.Forward"/>; <paramref name="packed"/> is W_hh^T (<c>[H, 4H]</c>).
+    /// </summary>
+    internal static void Run(
+        int threads, Gemm.PackedMatrix packed, int rows, int h,
+        ReadOnlySpan<float> hPrev, Span<float> gates, ReadOnlySpan<float> cellPrev, Span<float> cell, Span<float> hidden)
+    {
+        var job = Rent();
+        fixed (float* ph = hPrev)
+        fixed (float* pd = packed.Data)
+        fixed (float* pg = gates)
+        fixed (float* pcp = cellPrev)
+        fixed (float* pc = cell)
+        fixed (float* phid = hidden)
+        {
+            job._gateCount = 4;
+            job._cellPrev = pcp;
+            job._cell = pc;
+            job._hiddenGates = pg;
+            job.Start(threads, packed.Kernel, rows, h, ph, pd + packed.Offset, pg, phid);
+        }
+    }
+
+    /// <summary>
+    /// Runs one GRU step for the first <paramref name="rows"/> rows: <c>hiddenGates += hPrev W_hh^T</c> (hiddenGates
+    /// holding b_hh on entry), then the GRU cell. Shapes and meanings as in <see cref="GruCell.Forward"/>;
+    /// <paramref name="packed"/> is W_hh^T (<c>[H, 3H]</c>).
+    /// </summary>
+    internal static void RunGru(
+        int threads, Gemm.PackedMatrix packed, int rows, int h,
+        ReadOnlySpan<float> hPrev, Span<float> hiddenGates, Span<float> gates, Span<float> hiddenN, Span<float> hidden)
+    {
+        var job = Rent();
+        fixed (float* ph = hPrev)
+        fixed (float* pd = packed.Data)
+        fixed (float* phg = hiddenGates)
+        fixed (float* pg = gates)
+        fixed (float* pn = hiddenN)
+        fixed (float* phid = hidden)
+        {
+            job._gateCount = 3;
+            job._hiddenGates = phg;
+            job._hiddenN = pn;
+            job.Start(threads, packed.Kernel, rows, h, ph, pd + packed.Offset, pg, phid);
+        }
+    }
+
+    private static RecurrentStepJob Rent()
+    {
+        var jobs = t_jobs ??= new RecurrentStepJob?[4];
+        for (int i = 0; i < jobs.Length; i++)
+        {
+            var candidate = jobs[i] ??= new RecurrentStepJob();
+            if (candidate.IsFree) return candidate;
+        }
+        return new RecurrentStepJob();
+    }
+
+    private void Start(int threads, GemmKernel kernel, int rows, int h, float* hPrev, float* packed, float* gates, float* hidden)
+    {
+        _micro = GemmMicroKernels.Function(kernel);
+        _mr = GemmMicroKernels.Rows(kernel);
+        _nr = GemmMicroKernels.Columns(kernel);
+        (_rows, _h, _kc, _padded) = (rows, h, GemmPacking.KcFor(h), _gateCount * h);
+        _hPrev = hPrev;
+        _packed = packed;
+        _gates = gates;
+        _hidden = hidden;
+        long macs = (long)rows * _gateCount * h * h;
+        threads = (int)Math.Clamp(macs >> 20, 1, threads);
+        Plan(threads);
+        int tasks = ((rows + _taskRows - 1) / _taskRows) * _tasksAcross;
+        Execute(tasks, threads);
+    }
+
+    /// <summary>
+    /// Chooses the task block: whole row panels by whole unit panels, minimising the slowest thread's multiply-adds
+    /// plus its copies of h_prev and a per-row charge for the elementwise calls. A task covers at most
+    /// <see cref="GemmPacking.Nc"/> product columns (all gates together), as a GEMM task does, so the block of gates it
+    /// adds to over the k blocks stays as small as the two-stage path's (64 rows by 4 x 512 columns is the whole L2 of
+    /// this project's AVX2 machine).
+    /// </summary>
+    private void Plan(int threads)
+    {
+        int mPanels = (_rows + _mr - 1) / _mr, uPanels = _h / _nr;
+        int maxUnitPanels = Math.Max(1, GemmPacking.Nc / _nr / _gateCount);
+        int minAcross = (uPanels + maxUnitPanels - 1) / maxUnitPanels;
+        if (threads == 1)
+        {
+            SetGrid(mPanels, (uPanels + minAcross - 1) / minAcross);
+            return;
+        }
+        double best = double.MaxValue;
+        int bestRows = mPanels, bestUnits = (uPanels + minAcross - 1) / minAcross, maxSplit = threads * 4;
+        for (int down = 1; down <= Math.Min(mPanels, maxSplit); down++)
+        {
+            int rowPanels = (mPanels + down - 1) / down;
+            for (int across = minAcross; across <= Math.Max(minAcross, Math.Min(uPanels, maxSplit)); across++)
+            {
+                int unitPanels = (uPanels + across - 1) / across;
+                int tasks = ((mPanels + rowPanels - 1) / rowPanels) * ((uPanels + unitPanels - 1) / unitPanels);
+                if (tasks < threads) continue;
+                double rows = Math.Min(rowPanels * _mr, _rows), units = unitPanels * _nr;
+                double perTask = rows * _gateCount * units * _h + 8 * rows * _h + 400 * rows;
+                double cost = Math.Ceiling(tasks / (double)threads) * perTask;
+                if (cost < best) (best, bestRows, bestUnits) = (cost, rowPanels, unitPanels);
+            }
+        }
+        SetGrid(bestRows, bestUnits);
+    }
+
+    private void SetGrid(int rowPanels, int unitPanels)
+    {
+        _taskRows = rowPanels * _mr;
+        _taskUnits = unitPanels * _nr;
+        _tasksAcross = (_h + _taskUnits - 1) / _taskUnits;
+    }
+
+    /// <inheritdoc/>
+    protected override void RunTask(int task)
+    {
+        int i0 = task / _tasksAcross * _taskRows, u0 = task % _tasksAcross * _taskUnits;
+        int iEnd = Math.Min(_rows, i0 + _taskRows), u1 = Math.Min(_h, u0 + _taskUnits);
+        int h = _h, ldc = _gateCount * h;
+        float* aPack = GemmBuffers.A;
+        for (int ic = i0; ic < iEnd; ic += GemmPacking.Mc)
+        {
+            int mc = Math.Min(GemmPacking.Mc, iEnd - ic);
+            for (int p0 = 0; p0 < h; p0 += _kc)
+            {
+                int kc = Math.Min(_kc, h - p0);
+                GemmPacking.PackA(false, _hPrev, h, ic, mc, p0, kc, _mr, aPack);
+                float* block = _packed + (nint)p0 * _padded;
+                for (int gate = 0; gate < _gateCount; gate++)
+                {
+                    int j0 = gate * h + u0;
+                    Macro(mc, u1 - u0, kc, aPack, block + (nint)j0 * kc, _hiddenGates + (nint)ic * ldc + j0, ldc);
+                }
+            }
+            if (_gateCount == 4)
+            {
+                LstmCell.ForwardUnits(
+                    new Span<float>(_hidden, _rows * h), new Span<float>(_cell, _rows * h), new Span<float>(_gates, _rows * ldc),
+                    new ReadOnlySpan<float>(_cellPrev, _rows * h), ic, ic + mc, u0, u1, h);
+            }
+            else
+            {
+                GruCell.ForwardUnits(
+                    new Span<float>(_hidden, _rows * h), new Span<float>(_hiddenN, _rows * h), new Span<float>(_gates, _rows * ldc),
+                    new ReadOnlySpan<float>(_hiddenGates, _rows * ldc), new ReadOnlySpan<float>(_hPrev, _rows * h), ic, ic + mc, u0, u1, h);
+            }
+        }
+    }
+
+    /// <summary>C += A B over one k block for <paramref name="mc"/> rows by <paramref name="nc"/> columns (a multiple of NR).</summary>
+    private void Macro(int mc, int nc, int kc, float* aPack, float* bPack, float* c, int ldc)
+    {
+        int mr = _mr, nr = _nr;
+        float* tile = stackalloc float[6 * 32];
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            float* bPanel = bPack + (nint)jr * kc;
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int rows = Math.Min(mr, mc - ir);
+                float* aPanel = aPack + (nint)ir * kc;
+                float* cTile = c + (nint)ir * ldc + jr;
+                if (rows == mr)
+                {
+                    _micro(kc, aPanel, bPanel, cTile, ldc, 1f, 1f);
+                }
+                else
+                {
+                    // Edge tile: as the GEMM does it, the full tile unscaled, then the kernel's epilogue per element.
+                    _micro(kc, aPanel, bPanel, tile, nr, 1f, 0f);
+                    for (int r = 0; r < rows; r++, cTile += ldc)
+                    {
+                        for (int j = 0; j < nr; j++) cTile[j] = GemmMicroKernels.StoreValue(tile[r * nr + j], cTile, j, 1f, 1f);
+                    }
+                }
+            }
+        }
+    }
+}

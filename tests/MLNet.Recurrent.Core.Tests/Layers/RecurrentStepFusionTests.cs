@@ -1,0 +1,177 @@
+using MLNet.Recurrent.Core.Layers;
+using MLNet.Recurrent.Core.Layers.Internals;
+using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Numerics.Internals;
+using MLNet.Recurrent.Core.Parameters;
+using MLNet.Recurrent.Core.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace MLNet.Recurrent.Core.Tests.Layers;
+
+/// <summary>
+/// A whole <see cref="RecurrentLayer"/> with the fused recurrent step (<see cref="RecurrentStepJob"/>) against the same
+/// layer forced onto the two-stage path (product, then the cell) on the same thread: outputs, final states, input and
+/// initial-state gradients and every parameter gradient of a training step must agree bit for bit, for hidden sizes
+/// the fused step takes (multiples of the kernel's panel width) and those it leaves to the two-stage path, batch sizes
+/// from one row (always two-stage) to several row panels, with ragged lengths so the running rows shrink, on 1 and 2
+/// threads (H 512 with few rows makes two-thread tasks that own parts of the hidden units). Bidirectional, so both
+/// directions' state slots are covered.
+/// </summary>
+public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
+{
+    private const int Steps = 4, InputSize = 7;
+
+    [Theory]
+    [InlineData(CellType.Lstm, 8)]
+    [InlineData(CellType.Lstm, 16)]
+    [InlineData(CellType.Lstm, 24)]
+    [InlineData(CellType.Lstm, 40)]
+    [InlineData(CellType.Lstm, 64)]
+    [InlineData(CellType.Lstm, 256)]
+    [InlineData(CellType.Gru, 8)]
+    [InlineData(CellType.Gru, 16)]
+    [InlineData(CellType.Gru, 24)]
+    [InlineData(CellType.Gru, 40)]
+    [InlineData(CellType.Gru, 64)]
+    [InlineData(CellType.Gru, 256)]
+    [InlineData(CellType.Lstm, 512)]
+    [InlineData(CellType.Gru, 512)]
+    public void fused_step_gives_the_bits_of_the_two_stage_step_in_forward_and_gradients(CellType cell, int hidden)
+    {
+        int gateCount = cell == CellType.Lstm ? 4 : 3;
+        // H 512 with few rows: the only shapes here whose product is big enough for two threads (2^21 multiply-adds)
+        // while one row panel cannot be split, so tasks split the hidden units and the cell runs on parts of rows.
+        foreach (int batch in hidden >= 512 ? new[] { 5, 8 } : new[] { 1, 5, 32, 64 })
+        {
+            bool fused = RecurrentStepJob.Supports(
+                Gemm.Pack(transposeB: true, k: hidden, n: gateCount * hidden, new float[gateCount * hidden * hidden], ldb: hidden), batch, hidden, gateCount);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                using var scope = ComputeSettings.UseThreads(threads);
+                float[][] twoStage = RunTrainingStep(cell, hidden, batch, disableFusion: true);
+                float[][] withFusion = RunTrainingStep(cell, hidden, batch, disableFusion: false);
+                int mismatches = 0;
+                for (int i = 0; i < twoStage.Length; i++) mismatches += Differences(withFusion[i], twoStage[i]);
+                output.WriteLine($"{cell} H {hidden} B {batch}, {threads} thread(s), fused step {(fused ? "taken" : "not taken")}: "
+                    + $"{mismatches} differing values of {twoStage.Sum(a => a.Length)}; y[0] {withFusion[0][0]:R}");
+                Assert.Equal(0, mismatches);
+                Assert.Contains(twoStage[0], v => MathF.Abs(v) > 0.05f);
+                Assert.Contains(twoStage[^1], v => MathF.Abs(v) > 1e-4f);
+            }
+        }
+    }
+
+    [Fact]
+    public void tensor_primitives_gives_the_whole_span_bits_on_sub_spans_of_whole_panels()
+    {
+        // What the fused step relies on: sigmoid and tanh of a block of whole kernel panels (16 or 32 floats, at least
+        // the widest vector) are the bits of the same elements in one call over the whole span.
+        int panel = GemmMicroKernels.Columns(GemmMicroKernels.Best);
+        float[] x = LayerTestData.Uniform(11, 64 * panel, 12f);
+        foreach (var op in new SpanOp[] { System.Numerics.Tensors.TensorPrimitives.Sigmoid, System.Numerics.Tensors.TensorPrimitives.Tanh })
+        {
+            float[] whole = new float[x.Length], blocks = new float[x.Length];
+            op(x, whole);
+            for (int start = 0, size = panel; start < x.Length; start += size, size = size == panel ? 3 * panel : panel)
+            {
+                int length = Math.Min(size, x.Length - start);
+                op(x.AsSpan(start, length), blocks.AsSpan(start, length));
+            }
+            Assert.Equal(0, Differences(blocks, whole));
+        }
+    }
+
+    private delegate void SpanOp(ReadOnlySpan<float> x, Span<float> destination);
+
+    [Theory]
+    [InlineData(CellType.Lstm)]
+    [InlineData(CellType.Gru)]
+    public void fused_step_applies_to_panel_multiples_above_two_rows_and_falls_back_otherwise(CellType cell)
+    {
+        int gateCount = cell == CellType.Lstm ? 4 : 3;
+        bool Supports(int rows, int h) =>
+            RecurrentStepJob.Supports(Gemm.Pack(transposeB: true, k: h, n: gateCount * h, new float[gateCount * h * h], ldb: h), rows, h, gateCount);
+        Assert.True(Supports(3, 64));
+        Assert.True(Supports(64, 256));
+        Assert.False(Supports(2, 64));
+        Assert.False(Supports(32, 40));
+        RecurrentStepJob.DisabledOnThisThread = true;
+        try
+        {
+            Assert.False(Supports(64, 256));
+        }
+        finally
+        {
+            RecurrentStepJob.DisabledOnThisThread = false;
+        }
+    }
+
+    [Theory]
+    [InlineData(CellType.Lstm)]
+    [InlineData(CellType.Gru)]
+    public void steady_state_fused_forward_backward_allocates_nothing(CellType cell)
+    {
+        const int h = 32, batch = 8;
+        var parameters = new ParameterSet();
+        var layer = new RecurrentLayer(new RecurrentLayerOptions { Cell = cell, InputSize = InputSize, HiddenSize = h, Bidirectional = true }, parameters);
+        layer.InitializeWeights(new Random(1));
+        int gateCount = cell == CellType.Lstm ? 4 : 3;
+        Assert.True(RecurrentStepJob.Supports(
+            Gemm.Pack(transposeB: true, k: h, n: gateCount * h, new float[gateCount * h * h], ldb: h), batch, h, gateCount));
+        using var x = LayerTestData.TensorOf(LayerTestData.Uniform(2, Steps * batch * InputSize), Steps, batch, InputSize);
+        using var dy = LayerTestData.TensorOf(LayerTestData.Uniform(3, Steps * batch * 2 * h), Steps, batch, 2 * h);
+        Tensor y = new(0), hn = new(0), cn = new(0), dx = new(0), dh0 = new(0);
+        int[] lengths = [4, 4, 3, 3, 2, 4, 1, 4];
+        using var threads = ComputeSettings.UseThreads(2);
+        void Run()
+        {
+            layer.Forward(x, lengths, null, null, null, y, hn, cell == CellType.Lstm ? cn : null, training: true);
+            layer.Backward(dx, dh0, null, null, dy, null, null);
+        }
+        Run();
+        Run();
+        long allocated = SteadyState.AllocatedBytes(Run);
+        output.WriteLine($"{cell}: steady-state fused Forward+Backward allocated {allocated} bytes");
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>
+    /// One seeded training step of a bidirectional one-layer network on ragged lengths: returns y, h_n, c_n (LSTM),
+    /// dx, dh0, dc0 (LSTM) and the parameter gradients.
+    /// </summary>
+    private static float[][] RunTrainingStep(CellType cell, int h, int batch, bool disableFusion)
+    {
+        var parameters = new ParameterSet();
+        var layer = new RecurrentLayer(new RecurrentLayerOptions { Cell = cell, InputSize = InputSize, HiddenSize = h, Bidirectional = true }, parameters);
+        layer.InitializeWeights(new Random(h * 31 + batch));
+        bool lstm = cell == CellType.Lstm;
+        using var x = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 5, Steps * batch * InputSize, 2f), Steps, batch, InputSize);
+        using var h0 = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 6, 2 * batch * h), 2, batch, h);
+        using var c0 = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 7, 2 * batch * h), 2, batch, h);
+        using var dy = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 8, Steps * batch * 2 * h), Steps, batch, 2 * h);
+        // Ragged: some rows end early (and one is empty when the batch allows), so fewer rows run in later steps.
+        int[] lengths = Enumerable.Range(0, batch).Select(b => batch > 1 && b == batch - 1 ? 0 : Steps - b % 3).ToArray();
+        using Tensor y = new(0), hn = new(0), cn = new(0), dx = new(0), dh0 = new(0), dc0 = new(0);
+        RecurrentStepJob.DisabledOnThisThread = disableFusion;
+        try
+        {
+            parameters.ZeroGradients();
+            layer.Forward(x, lengths, h0, lstm ? c0 : null, null, y, hn, lstm ? cn : null, training: true);
+            layer.Backward(dx, dh0, lstm ? dc0 : null, null, dy, null, null);
+        }
+        finally
+        {
+            RecurrentStepJob.DisabledOnThisThread = false;
+        }
+        return [y.Span.ToArray(), hn.Span.ToArray(), cn.Span.ToArray(), dx.Span.ToArray(), dh0.Span.ToArray(), dc0.Span.ToArray(),
+            (float[])parameters.Gradients.Clone()];
+    }
+
+    private static int Differences(float[] actual, float[] expected)
+    {
+        if (actual.Length != expected.Length) return Math.Max(actual.Length, expected.Length);
+        int n = 0;
+        for (int i = 0; i < actual.Length; i++) if (BitConverter.SingleToInt32Bits(actual[i]) != BitConverter.SingleToInt32Bits(expected[i])) n++;
+        return n;
+    }
+}
