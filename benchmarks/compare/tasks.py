@@ -272,7 +272,7 @@ def report(info, raw, commands, failures, skipped):
     L.append("| validation | PyTorch: after every epoch, outside its training clock; ours: `--no-validation` (none), so its clock "
              "covers the training loop alone | the same |")
     L.append("| padding | PyTorch: packed sequences in the (bi)LSTMs, padded batch elsewhere; ours: lengths and masks | "
-             "PyTorch: packed encoder, decoder steps over the padded batch (loss masked); ours: lengths and masks |")
+             "PyTorch: packed encoder, decoder steps over the padded batch (loss masked); ours: lengths in the encoder; each decoder step on the rows whose target has not ended (longest targets first in a batch), the output layer on the targets that count |")
     L += ["", "## Every run", ""]
     L.append("`load` is the 1-minute load average when the run started; well above the number of logical CPUs means other work "
              "competed for the cores. `OS threads` is the most threads the process had at once (polled every second): "
