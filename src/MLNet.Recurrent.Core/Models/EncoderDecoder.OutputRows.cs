@@ -6,7 +6,7 @@ namespace MLNet.Recurrent.Core.Models;
 public sealed partial class EncoderDecoder
 {
     // The output layer (o W_out^T + b over the target vocabulary, the largest product of a pass) runs only on the rows
-    // [T * B] whose target counts: a batch's padding after each shorter target (about 30 % of the rows of a shuffled
+    // [T * B] whose target counts: a batch's padding after each shorter target (a large share of the rows of a shuffled
     // batch of English-Spanish pairs) costs no logits, softmax or gradient. Each kept row's logits and input gradient
     // are the bits the all-rows product gives (a row's result depends on that row alone), and W_out's gradient sums the
     // kept rows in the k blocks of the all-rows product (below), so the results are the same bits (tested).
