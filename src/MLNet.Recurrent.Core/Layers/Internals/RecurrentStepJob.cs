@@ -8,7 +8,9 @@ namespace MLNet.Recurrent.Core.Layers.Internals;
 /// LSTM's gates, or the GRU's hidden gates, which hold b_hh on entry) and the cell's elementwise update
 /// (<see cref="LstmCell"/>, <see cref="GruCell"/>) for a block of rows and hidden units are one task, so the
 /// nonlinearities run on every thread while the block is still in cache, with one hand-off per step instead of a
-/// product on all threads followed by the cell on one. A task owns hidden units [u0, u1) of every gate, which is why
+/// product on all threads followed by the cell on one. The caller packs h_prev once for all tasks before handing the
+/// step out, so tasks can be small (a late thread then holds up little) at no cost in repeated packing.
+/// A task owns hidden units [u0, u1) of every gate, which is why
 /// it needs W_hh^T packed with each gate starting on a panel boundary (H a multiple of the kernel's panel width).
 /// </summary>
 /// <remarks>
@@ -40,6 +42,15 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     // GRU: the hidden gates (product target), the input gates and h_n; _gates is then the input gates.
     private float* _hiddenGates, _hiddenN;
     private int _taskRows, _taskUnits, _tasksAcross;
+
+    // What one row's elementwise calls cost in a task beyond their elements' work, in multiply-adds of the product: the
+    // eight TensorPrimitives calls of an LSTM row took about 66 ns more per call group at 32 units than at whole rows
+    // (2 vCPU AVX2 machine), where the micro-kernel does about 40 multiply-adds per ns.
+    private const int CellCallCost = 2500;
+    // h_prev packed once per step for all tasks (see PackHiddenRows); grows as needed, never per step.
+    private float[]? _aBuffer;
+    private int _aOffset, _rowsPadded;
+    private float* _aPacked;
 
     /// <summary>
     /// Whether <paramref name="rows"/> rows by the packed W_hh^T (<c>[H, G*H]</c>, G = <paramref name="gateCount"/>) of
@@ -118,6 +129,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         _packed = packed;
         _gates = gates;
         _hidden = hidden;
+        _aPacked = PackHiddenRows(hPrev, rows, h);
         long macs = (long)rows * _gateCount * h * h;
         threads = (int)Math.Clamp(macs >> 20, 1, threads);
         Plan(threads);
@@ -126,11 +138,33 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     }
 
     /// <summary>
+    /// Packs h_prev once for every task (each k block's row panels one after another, as <see cref="GemmPacking.PackA"/>
+    /// lays them out), so splitting the step finely costs no repeated packing; returns where it starts.
+    /// </summary>
+    private float* PackHiddenRows(float* hPrev, int rows, int h)
+    {
+        _rowsPadded = (rows + _mr - 1) / _mr * _mr;
+        int length = _rowsPadded * h;
+        if (_aBuffer is null || _aBuffer.Length - _aOffset < length) _aBuffer = GemmBuffers.AllocateAligned(Math.Max(length, 2 * (_aBuffer?.Length ?? 0)), out _aOffset);
+        fixed (float* buffer = _aBuffer)
+        {
+            // The buffer is on the pinned object heap, so the address stays valid after the fixed block.
+            float* a = buffer + _aOffset;
+            for (int p0 = 0; p0 < h; p0 += _kc)
+            {
+                GemmPacking.PackA(false, hPrev, h, 0, rows, p0, Math.Min(_kc, h - p0), _mr, a + (nint)p0 * _rowsPadded);
+            }
+            return a;
+        }
+    }
+
+    /// <summary>
     /// Chooses the task block: whole row panels by whole unit panels, minimising the slowest thread's multiply-adds
-    /// plus its copies of h_prev and a per-row charge for the elementwise calls. A task covers at most
-    /// <see cref="GemmPacking.Nc"/> product columns (all gates together), as a GEMM task does, so the block of gates it
-    /// adds to over the k blocks stays as small as the two-stage path's (64 rows by 4 x 512 columns is the whole L2 of
-    /// this project's AVX2 machine).
+    /// plus a per-row charge for the elementwise calls, plus one task's worth for the thread that finishes last (on a
+    /// shared machine a thread is often late, and the smaller the tasks, the less the other waits for it). A task covers
+    /// at most <see cref="GemmPacking.Nc"/> product columns (all gates together), as a GEMM task does, so the block of
+    /// gates it adds to over the k blocks stays as small as the two-stage path's (64 rows by 4 x 512 columns is the whole
+    /// L2 of this project's AVX2 machine).
     /// </summary>
     private void Plan(int threads)
     {
@@ -153,8 +187,8 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
                 int tasks = ((mPanels + rowPanels - 1) / rowPanels) * ((uPanels + unitPanels - 1) / unitPanels);
                 if (tasks < threads) continue;
                 double rows = Math.Min(rowPanels * _mr, _rows), units = unitPanels * _nr;
-                double perTask = rows * _gateCount * units * _h + 8 * rows * _h + 400 * rows;
-                double cost = Math.Ceiling(tasks / (double)threads) * perTask;
+                double perTask = rows * _gateCount * units * _h + CellCallCost * rows;
+                double cost = (Math.Ceiling(tasks / (double)threads) + 1) * perTask;
                 if (cost < best) (best, bestRows, bestUnits) = (cost, rowPanels, unitPanels);
             }
         }
@@ -174,14 +208,13 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         int i0 = task / _tasksAcross * _taskRows, u0 = task % _tasksAcross * _taskUnits;
         int iEnd = Math.Min(_rows, i0 + _taskRows), u1 = Math.Min(_h, u0 + _taskUnits);
         int h = _h, ldc = _gateCount * h;
-        float* aPack = GemmBuffers.A;
         for (int ic = i0; ic < iEnd; ic += GemmPacking.Mc)
         {
             int mc = Math.Min(GemmPacking.Mc, iEnd - ic);
             for (int p0 = 0; p0 < h; p0 += _kc)
             {
                 int kc = Math.Min(_kc, h - p0);
-                GemmPacking.PackA(false, _hPrev, h, ic, mc, p0, kc, _mr, aPack);
+                float* aPack = _aPacked + (nint)p0 * _rowsPadded + (nint)ic * kc;
                 float* block = _packed + (nint)p0 * _padded;
                 for (int gate = 0; gate < _gateCount; gate++)
                 {
