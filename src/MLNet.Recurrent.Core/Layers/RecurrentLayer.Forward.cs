@@ -109,8 +109,7 @@ public sealed partial class RecurrentLayer
         Span<float> bias = _bias.Span;
         dir.InputBias.Value.CopyTo(bias);
         if (!gru) TensorPrimitives.Add(bias, dir.HiddenBias.Value, bias);
-        for (int r = 0; r < rows; r++) bias.CopyTo(gates.Slice(r * gh, gh));
-        Gemm.Multiply(false, true, rows, gh, din, 1f, layerInput.Span, din, dir.InputWeight.Value, din, 1f, gates, gh);
+        Gemm.MultiplyAddRowBias(false, true, rows, gh, din, layerInput.Span, din, dir.InputWeight.Value, din, bias, gates, gh);
         if (dir.ConditioningWeight is { } wvh)
         {
             int c = _options.ConditioningSize;

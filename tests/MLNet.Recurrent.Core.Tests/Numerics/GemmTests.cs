@@ -125,6 +125,42 @@ public sealed class GemmTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(false, 2048, 1024, 64)]
+    [InlineData(false, 37, 70, 300)]
+    [InlineData(true, 150, 33, 257)]
+    [InlineData(false, 5, 40, 0)]
+    public void Row_bias_product_equals_filling_the_bias_then_multiplying_with_beta_one(bool transposeA, int m, int n, int k)
+    {
+        var random = new Random(m + n + k);
+        float[] Rand(int length)
+        {
+            var v = new float[length];
+            for (int i = 0; i < length; i++) v[i] = 2f * random.NextSingle() - 1f;
+            return v;
+        }
+        int lda = transposeA ? m : k + 1, ldc = n + 3;
+        float[] a = Rand(Math.Max(1, transposeA ? k * lda : m * lda)), b = Rand(Math.Max(1, n * k)), bias = Rand(n);
+        float[] expected = new float[m * ldc];
+        for (int i = 0; i < m; i++) bias.CopyTo(expected, i * ldc);
+        Gemm.Multiply(transposeA, true, m, n, k, 1f, a, lda, b, Math.Max(1, k), 1f, expected, ldc);
+        if (k > 0) Assert.Contains(expected, v => MathF.Abs(v) > 1f);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using var scope = ComputeSettings.UseThreads(threads);
+            // Garbage in C, including NaN: the bias replaces it.
+            float[] actual = new float[m * ldc];
+            Array.Fill(actual, float.NaN);
+            Gemm.MultiplyAddRowBias(transposeA, true, m, n, k, a, lda, b, Math.Max(1, k), bias, actual, ldc);
+            for (int i = 0; i < m; i++)
+            {
+                Assert.True(expected.AsSpan(i * ldc, n).SequenceEqual(actual.AsSpan(i * ldc, n)), $"row {i}, {threads} thread(s)");
+                // Past n in each row, C is not touched.
+                if (i < m - 1) Assert.True(float.IsNaN(actual[i * ldc + n]));
+            }
+        }
+    }
+
     [Fact]
     public void Concurrent_callers_share_helpers_without_mixing_jobs()
     {

@@ -26,6 +26,7 @@ internal sealed unsafe class GemmJob : ParallelJob
     private float[]? _aBuffer;
     private int _aOffset, _rowsPadded;
     private float* _aPacked;
+    private float* _rowBias;
 
     /// <summary>Returns one of this thread's jobs that no late worker still holds, else a new one.</summary>
     internal static GemmJob Rent()
@@ -41,12 +42,14 @@ internal sealed unsafe class GemmJob : ParallelJob
 
     /// <summary>
     /// Runs <c>C = alpha * op(A) * op(B) + beta * C</c> for k &gt; 0 on up to <c>threads</c> threads; arguments
-    /// are as in <c>Gemm.Multiply</c>, with <c>packed</c> either null or op(B) already in the kernel's panel layout.
+    /// are as in <c>Gemm.Multiply</c>, with <c>packed</c> either null or op(B) already in the kernel's panel layout, and
+    /// <c>rowBias</c> either null or n values each task first copies into every row of its block of C (then beta must be 1).
     /// </summary>
     internal void Run(
         GemmKernel kernel, int threads, bool transposeA, bool transposeB, int m, int n, int k,
-        float alpha, float* a, nint lda, float* b, nint ldb, float* packed, float beta, float* c, nint ldc)
+        float alpha, float* a, nint lda, float* b, nint ldb, float* packed, float beta, float* c, nint ldc, float* rowBias = null)
     {
+        _rowBias = rowBias;
         _kernel = kernel;
         _micro = GemmMicroKernels.Function(kernel);
         _mr = GemmMicroKernels.Rows(kernel);
@@ -165,6 +168,11 @@ internal sealed unsafe class GemmJob : ParallelJob
             for (int ic = i0; ic < iEnd; ic += GemmPacking.Mc)
             {
                 int mc = Math.Min(GemmPacking.Mc, iEnd - ic);
+                if (p0 == 0 && _rowBias != null)
+                {
+                    // The bias goes in just before the first k block adds onto it (beta is 1).
+                    for (int i = ic; i < ic + mc; i++) Buffer.MemoryCopy(_rowBias + j0, _c + i * _ldc + j0, nc * sizeof(float), nc * sizeof(float));
+                }
                 float* aPanels = aPack;
                 if (_aPacked != null) aPanels = _aPacked + (nint)p0 * _rowsPadded + (nint)ic * kc;
                 else GemmPacking.PackA(_transposeA, _a, _lda, ic, mc, p0, kc, _mr, aPack);
