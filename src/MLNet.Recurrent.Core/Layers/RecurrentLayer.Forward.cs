@@ -145,18 +145,23 @@ public sealed partial class RecurrentLayer
             Span<float> hPrev = hs.Slice(dir.PreviousSlot(t) * batch * h, batch * h);
             Span<float> hCur = hs.Slice(dir.CurrentSlot(t) * batch * h, batch * h);
             Span<float> g = gates.Slice(t * batch * gh, batch * gh);
+            Span<float> stepOutput = y.Slice(t * batch * width, batch * width);
+            // Whether the fused step has already copied the running rows' h into the output.
+            bool written = false;
             if (n > 0)
             {
                 if (gru)
                 {
                     Span<float> hg = _hiddenGates.Span;
-                    for (int r = 0; r < n; r++) dir.HiddenBias.Value.CopyTo(hg.Slice(r * gh, gh));
                     if (RecurrentStepJob.Supports(whh, n, h, 3))
                     {
-                        RecurrentStepJob.RunGru(ComputeSettings.MaxThreads, whh, n, h, hPrev, hg, g, dir.HiddenN.Span.Slice(t * batch * h, batch * h), hCur);
+                        RecurrentStepJob.RunGru(ComputeSettings.MaxThreads, whh, n, h, hPrev, dir.HiddenBias.Value, hg, g,
+                            dir.HiddenN.Span.Slice(t * batch * h, batch * h), hCur, stepOutput, width, offset);
+                        written = true;
                     }
                     else
                     {
+                        for (int r = 0; r < n; r++) dir.HiddenBias.Value.CopyTo(hg.Slice(r * gh, gh));
                         Gemm.Multiply(false, n, 1f, hPrev, h, whh, 1f, hg, gh);
                         GruCell.Forward(hCur, dir.HiddenN.Span.Slice(t * batch * h, batch * h), g, hg, hPrev, n, h);
                     }
@@ -164,7 +169,9 @@ public sealed partial class RecurrentLayer
                 else if (lstm && RecurrentStepJob.Supports(whh, n, h, 4))
                 {
                     RecurrentStepJob.Run(ComputeSettings.MaxThreads, whh, n, h, hPrev, g,
-                        cs.Slice(dir.PreviousSlot(t) * batch * h, batch * h), cs.Slice(dir.CurrentSlot(t) * batch * h, batch * h), hCur);
+                        cs.Slice(dir.PreviousSlot(t) * batch * h, batch * h), cs.Slice(dir.CurrentSlot(t) * batch * h, batch * h), hCur,
+                        stepOutput, width, offset);
+                    written = true;
                 }
                 else
                 {
@@ -180,9 +187,9 @@ public sealed partial class RecurrentLayer
             // Sequences not running at t (finished, or for the reverse direction not yet started) carry their state.
             hPrev[(n * h)..].CopyTo(hCur[(n * h)..]);
             if (lstm) cs.Slice(dir.PreviousSlot(t) * batch * h + n * h, (batch - n) * h).CopyTo(cs.Slice(dir.CurrentSlot(t) * batch * h + n * h, (batch - n) * h));
-            for (int j = 0; j < batch; j++)
+            for (int j = written ? n : 0; j < batch; j++)
             {
-                Span<float> dst = y.Slice((t * batch + j) * width + offset, h);
+                Span<float> dst = stepOutput.Slice(j * width + offset, h);
                 if (j < n) hCur.Slice(j * h, h).CopyTo(dst);
                 else dst.Clear();
             }

@@ -37,8 +37,12 @@ public sealed class RecurrentStepJobTests(ITestOutputHelper output)
         foreach (int threads in new[] { 1, 2 })
         {
             float[] gates = (float[])gatesIn.Clone(), cell = new float[rows * h], hidden = new float[rows * h];
-            RecurrentStepJob.Run(threads, packed, rows, h, hPrev, gates, cellPrev, cell, hidden);
-            int mismatches = Count(gates, gatesRef) + Count(cell, cellRef) + Count(hidden, hiddenRef);
+            // The output rows are wider than h (a bidirectional layer's [forward | reverse]); h goes at an offset.
+            int stride = 2 * h + 3, offset = h + 1;
+            float[] y = new float[rows * stride];
+            Array.Fill(y, float.NaN);
+            RecurrentStepJob.Run(threads, packed, rows, h, hPrev, gates, cellPrev, cell, hidden, y, stride, offset);
+            int mismatches = Count(gates, gatesRef) + Count(cell, cellRef) + Count(hidden, hiddenRef) + OutputMismatches(y, stride, offset, hiddenRef, rows, h);
             output.WriteLine($"rows {rows}, H {h}, {threads} thread(s): {mismatches} differing values; h[0] {hidden[0]} vs {hiddenRef[0]}");
             Assert.Equal(0, mismatches);
         }
@@ -59,7 +63,10 @@ public sealed class RecurrentStepJobTests(ITestOutputHelper output)
             for (int i = 0; i < a.Length; i++) a[i] = scale * (2f * random.NextSingle() - 1f);
             return a;
         }
-        float[] weight = Rand(3 * h * h, 0.3f), hPrev = Rand(rows * h, 1f), gatesIn = Rand(rows * 3 * h, 2f), biasIn = Rand(rows * 3 * h, 0.5f);
+        float[] weight = Rand(3 * h * h, 0.3f), hPrev = Rand(rows * h, 1f), gatesIn = Rand(rows * 3 * h, 2f), bias = Rand(3 * h, 0.5f);
+        // b_hh in every row: what the two-stage path starts its product from.
+        float[] biasIn = new float[rows * 3 * h];
+        for (int r = 0; r < rows; r++) bias.CopyTo(biasIn, r * 3 * h);
         var packed = Gemm.Pack(transposeB: true, k: h, n: 3 * h, weight, ldb: h);
         Assert.True(RecurrentStepJob.Supports(packed, rows, h, 3), "the fused step must apply to this shape on this machine");
 
@@ -69,9 +76,13 @@ public sealed class RecurrentStepJobTests(ITestOutputHelper output)
 
         foreach (int threads in new[] { 1, 2 })
         {
-            float[] gates = (float[])gatesIn.Clone(), hg = (float[])biasIn.Clone(), hn = new float[rows * h], hidden = new float[rows * h];
-            RecurrentStepJob.RunGru(threads, packed, rows, h, hPrev, hg, gates, hn, hidden);
-            int mismatches = Count(gates, gatesRef) + Count(hg, hgRef) + Count(hn, nRef) + Count(hidden, hiddenRef);
+            float[] gates = (float[])gatesIn.Clone(), hn = new float[rows * h], hidden = new float[rows * h];
+            // The hidden gates start as garbage: the fused step puts b_hh in itself.
+            float[] hg = new float[rows * 3 * h];
+            Array.Fill(hg, float.NaN);
+            float[] y = new float[rows * h];
+            RecurrentStepJob.RunGru(threads, packed, rows, h, hPrev, bias, hg, gates, hn, hidden, y, h, 0);
+            int mismatches = Count(gates, gatesRef) + Count(hg, hgRef) + Count(hn, nRef) + Count(hidden, hiddenRef) + Count(y, hiddenRef);
             output.WriteLine($"GRU rows {rows}, H {h}, {threads} thread(s): {mismatches} differing values");
             Assert.Equal(0, mismatches);
         }
@@ -91,11 +102,31 @@ public sealed class RecurrentStepJobTests(ITestOutputHelper output)
         float[] cell = new float[rows * h], hidden = new float[rows * h];
         Array.Fill(cell, 7f);
         Array.Fill(hidden, 7f);
-        RecurrentStepJob.Run(2, packed, running, h, hPrev, gates, cellPrev, cell, hidden);
+        float[] y = new float[rows * h];
+        Array.Fill(y, 7f);
+        RecurrentStepJob.Run(2, packed, running, h, hPrev, gates, cellPrev, cell, hidden, y, h, 0);
         Assert.All(hidden[(running * h)..], v => Assert.Equal(7f, v));
+        Assert.All(y[(running * h)..], v => Assert.Equal(7f, v));
+        Assert.Equal(hidden[..(running * h)], y[..(running * h)]);
         Assert.All(cell[(running * h)..], v => Assert.Equal(7f, v));
         Assert.All(hidden[..(running * h)], v => Assert.InRange(v, -0.9999f, 0.9999f));
         Assert.DoesNotContain(7f, hidden[..(running * h)]);
+    }
+
+    /// <summary>Values of the output's h columns that differ from the reference h, plus any column outside them that was written.</summary>
+    private static int OutputMismatches(float[] y, int stride, int offset, float[] hiddenRef, int rows, int h)
+    {
+        int n = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < stride; j++)
+            {
+                float v = y[r * stride + j];
+                bool inside = j >= offset && j < offset + h;
+                if (inside ? BitConverter.SingleToInt32Bits(v) != BitConverter.SingleToInt32Bits(hiddenRef[r * h + j - offset]) : !float.IsNaN(v)) n++;
+            }
+        }
+        return n;
     }
 
     private static int Count(float[] actual, float[] expected)

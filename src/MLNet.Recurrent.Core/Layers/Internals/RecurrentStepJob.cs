@@ -40,7 +40,10 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     private int _mr, _nr, _rows, _h, _kc, _padded, _gateCount;
     private float* _hPrev, _packed, _gates, _cellPrev, _cell, _hidden;
     // GRU: the hidden gates (product target), the input gates and h_n; _gates is then the input gates.
-    private float* _hiddenGates, _hiddenN;
+    private float* _hiddenGates, _hiddenN, _hiddenBias;
+    // Where each row's h also goes: the layer output, rows _outputStride apart, h at _outputOffset.
+    private float* _output;
+    private int _outputStride, _outputOffset;
     private int _taskRows, _taskUnits, _tasksAcross;
 
     // What one row's elementwise calls cost in a task beyond their elements' work, in multiply-adds of the product: the
@@ -61,13 +64,17 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         && packed.Rows == h && packed.Columns == gateCount * h;
 
     /// <summary>
-    /// Runs one step for the first <paramref name="rows"/> rows: <c>gates += hPrev W_hh^T</c>, then the LSTM cell.
-    /// Shapes and meanings as in <see cref="LstmCell.Forward"/>; <paramref name="packed"/> is W_hh^T (<c>[H, 4H]</c>).
+    /// Runs one step for the first <paramref name="rows"/> rows: <c>gates += hPrev W_hh^T</c>, then the LSTM cell, then
+    /// each row's h copied into the layer output. Shapes and meanings as in <see cref="LstmCell.Forward"/>;
+    /// <paramref name="packed"/> is W_hh^T (<c>[H, 4H]</c>); row r's h also goes to
+    /// <c>output[r * outputStride + outputOffset ..][..H]</c>.
     /// </summary>
     internal static void Run(
         int threads, Gemm.PackedMatrix packed, int rows, int h,
-        ReadOnlySpan<float> hPrev, Span<float> gates, ReadOnlySpan<float> cellPrev, Span<float> cell, Span<float> hidden)
+        ReadOnlySpan<float> hPrev, Span<float> gates, ReadOnlySpan<float> cellPrev, Span<float> cell, Span<float> hidden,
+        Span<float> output, int outputStride, int outputOffset)
     {
+        CheckOutput(output, rows, h, outputStride, outputOffset);
         var job = Rent();
         fixed (float* ph = hPrev)
         fixed (float* pd = packed.Data)
@@ -75,36 +82,58 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         fixed (float* pcp = cellPrev)
         fixed (float* pc = cell)
         fixed (float* phid = hidden)
+        fixed (float* po = output)
         {
             job._gateCount = 4;
             job._cellPrev = pcp;
             job._cell = pc;
             job._hiddenGates = pg;
+            job._hiddenBias = null;
+            job._output = po;
+            (job._outputStride, job._outputOffset) = (outputStride, outputOffset);
             job.Start(threads, packed.Kernel, rows, h, ph, pd + packed.Offset, pg, phid);
         }
     }
 
     /// <summary>
-    /// Runs one GRU step for the first <paramref name="rows"/> rows: <c>hiddenGates += hPrev W_hh^T</c> (hiddenGates
-    /// holding b_hh on entry), then the GRU cell. Shapes and meanings as in <see cref="GruCell.Forward"/>;
-    /// <paramref name="packed"/> is W_hh^T (<c>[H, 3H]</c>).
+    /// Runs one GRU step for the first <paramref name="rows"/> rows: <c>hiddenGates = b_hh + hPrev W_hh^T</c>, then the
+    /// GRU cell, then each row's h copied into the layer output. Shapes and meanings as in <see cref="GruCell.Forward"/>;
+    /// <paramref name="packed"/> is W_hh^T (<c>[H, 3H]</c>), <paramref name="hiddenBias"/> b_hh (<c>[3H]</c>); the output
+    /// as in <see cref="Run"/>.
     /// </summary>
     internal static void RunGru(
         int threads, Gemm.PackedMatrix packed, int rows, int h,
-        ReadOnlySpan<float> hPrev, Span<float> hiddenGates, Span<float> gates, Span<float> hiddenN, Span<float> hidden)
+        ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hiddenBias, Span<float> hiddenGates, Span<float> gates, Span<float> hiddenN,
+        Span<float> hidden, Span<float> output, int outputStride, int outputOffset)
     {
+        CheckOutput(output, rows, h, outputStride, outputOffset);
+        if (hiddenBias.Length != 3 * h) throw new ArgumentException($"'{nameof(hiddenBias)}' holds {hiddenBias.Length} values; it must hold 3 x {h}.", nameof(hiddenBias));
         var job = Rent();
         fixed (float* ph = hPrev)
         fixed (float* pd = packed.Data)
+        fixed (float* pb = hiddenBias)
         fixed (float* phg = hiddenGates)
         fixed (float* pg = gates)
         fixed (float* pn = hiddenN)
         fixed (float* phid = hidden)
+        fixed (float* po = output)
         {
             job._gateCount = 3;
             job._hiddenGates = phg;
             job._hiddenN = pn;
+            job._hiddenBias = pb;
+            job._output = po;
+            (job._outputStride, job._outputOffset) = (outputStride, outputOffset);
             job.Start(threads, packed.Kernel, rows, h, ph, pd + packed.Offset, pg, phid);
+        }
+    }
+
+    private static void CheckOutput(Span<float> output, int rows, int h, int stride, int offset)
+    {
+        if (stride < h || offset < 0 || offset > stride - h || output.Length < (long)(rows - 1) * stride + offset + h)
+        {
+            throw new ArgumentException(
+                $"'{nameof(output)}' of length {output.Length} with stride {stride} and offset {offset} cannot hold {rows} rows of {h}.", nameof(output));
         }
     }
 
@@ -211,6 +240,16 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         for (int ic = i0; ic < iEnd; ic += GemmPacking.Mc)
         {
             int mc = Math.Min(GemmPacking.Mc, iEnd - ic);
+            if (_hiddenBias != null)
+            {
+                // GRU: b_hh goes into this block of the hidden gates just before the product adds onto it.
+                nint bytes = (nint)(u1 - u0) * sizeof(float);
+                for (int r = ic; r < ic + mc; r++)
+                {
+                    for (int gate = 0; gate < _gateCount; gate++)
+                        Buffer.MemoryCopy(_hiddenBias + gate * h + u0, _hiddenGates + (nint)r * ldc + gate * h + u0, bytes, bytes);
+                }
+            }
             for (int p0 = 0; p0 < h; p0 += _kc)
             {
                 int kc = Math.Min(_kc, h - p0);
@@ -234,6 +273,9 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
                     new Span<float>(_hidden, _rows * h), new Span<float>(_hiddenN, _rows * h), new Span<float>(_gates, _rows * ldc),
                     new ReadOnlySpan<float>(_hiddenGates, _rows * ldc), new ReadOnlySpan<float>(_hPrev, _rows * h), ic, ic + mc, u0, u1, h);
             }
+            nint outBytes = (nint)(u1 - u0) * sizeof(float);
+            for (int r = ic; r < ic + mc; r++)
+                Buffer.MemoryCopy(_hidden + (nint)r * h + u0, _output + (nint)r * _outputStride + _outputOffset + u0, outBytes, outBytes);
         }
     }
 
