@@ -1,5 +1,6 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Recurrent.Core.Internals;
+using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
 using MLNet.Recurrent.Core.Parameters;
 
@@ -109,23 +110,26 @@ public sealed partial class RecurrentLayer
         {
             int t = dir.Time(s, steps);
             int n = _running[t];
-            for (int j = 0; j < n; j++)
-                TensorPrimitives.Add(dh.Slice(j * h, h), dy.Slice((t * batch + j) * width + offset, h), dh.Slice(j * h, h));
             ReadOnlySpan<float> g = gates.Slice(t * batch * gh, batch * gh);
             Span<float> dxgT = dxg.Slice(t * batch * gh, batch * gh), dhgT = dhg.Slice(t * batch * gh, batch * gh);
+            ReadOnlySpan<float> dyT = dy.Slice(t * batch * width, batch * width);
             if (n > 0)
             {
                 ReadOnlySpan<float> hPrev = hs.Slice(dir.PreviousSlot(t) * batch * h, batch * h);
+                // dh += dy for the running rows, then the cell's backward step (on all threads for LSTM and GRU).
                 switch (_options.Cell)
                 {
                     case CellType.Lstm:
-                        LstmCell.Backward(dxgT, dc, dh, dc, g, cs.Slice(dir.PreviousSlot(t) * batch * h, batch * h),
-                            cs.Slice(dir.CurrentSlot(t) * batch * h, batch * h), n, h);
+                        CellBackwardJob.RunLstm(ComputeSettings.MaxThreads, n, h, dh, dyT, width, offset, dxgT, dc, g,
+                            cs.Slice(dir.PreviousSlot(t) * batch * h, batch * h), cs.Slice(dir.CurrentSlot(t) * batch * h, batch * h));
                         break;
                     case CellType.Gru:
-                        GruCell.Backward(dxgT, dhgT, dh, dh, g, dir.HiddenN.Span.Slice(t * batch * h, batch * h), hPrev, n, h);
+                        CellBackwardJob.RunGru(ComputeSettings.MaxThreads, n, h, dh, dyT, width, offset, dxgT, dhgT, g,
+                            dir.HiddenN.Span.Slice(t * batch * h, batch * h), hPrev);
                         break;
                     default:
+                        for (int j = 0; j < n; j++)
+                            TensorPrimitives.Add(dh.Slice(j * h, h), dyT.Slice(j * width + offset, h), dh.Slice(j * h, h));
                         RnnCell.Backward(dxgT, dh, g, n, h, relu);
                         break;
                 }
