@@ -13,7 +13,8 @@ namespace MLNet.Recurrent.Core.Layers.Internals;
 /// </summary>
 /// <remarks>
 /// Bit-identical to <c>Gemm.Multiply(h_prev, packed W_hh^T, beta 1)</c> followed by the cell's <c>Forward</c>: the
-/// same micro-kernel runs the same k blocks in the same order with the same epilogue, and the cell sees every element
+/// same macro-kernel (<see cref="GemmMacroKernel"/>, edge rows included) runs the same k blocks in the same order with
+/// the same epilogue (and every element of any of its paths is the same chain), and the cell sees every element
 /// through the same TensorPrimitives calls on sub-spans of whole panels (16 or 32 units, never below the widest
 /// vector TensorPrimitives uses, so no element takes a narrower or scalar path). h_prev must not overlap the hidden
 /// output (other tasks still read it). The two-stage path is kept for the shapes this does not support and as the
