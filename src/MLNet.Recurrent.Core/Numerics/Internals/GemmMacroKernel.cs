@@ -9,13 +9,13 @@ namespace MLNet.Recurrent.Core.Numerics.Internals;
 /// </summary>
 /// <remarks>
 /// Full MR-row panels by full-width B panels run the micro-kernel straight into C. The rows left under the last full
-/// panel (1 to 5 of a 6-row kernel) run, for kernels that have them, the edge-row kernels (<see cref="GemmMicroKernels.EdgeRowFunction"/>),
-/// which compute only those rows, straight into C; B panels are walked in groups of as many as one edge-row call
-/// takes, the group's full row panels first and then its edge rows, so the edge rows find the group's B panels still
-/// in cache. What is left (a B panel narrower than NR, or the edge rows of a kernel without edge-row kernels) runs the
-/// full tile into a stack buffer, unscaled, then the kernel's epilogue element by element
-/// (<see cref="GemmMicroKernels.StoreValue"/>). Every path gives each element the same chain, so the bits are those of
-/// the plain MR-row tiling.
+/// panel (1 to 5 of a 6-row kernel) run, for kernels that have them, the edge-row kernels
+/// (<see cref="GemmMicroKernels.EdgeRowFunction"/>), which compute only those rows, straight into C; B panels are
+/// walked in groups of as many as one edge-row call takes, the group's full row panels first and then its edge rows,
+/// so the edge rows find the group's B panels still in cache. What is left (a B panel narrower than NR, or the edge
+/// rows of a kernel without edge-row kernels) runs the full tile into a stack buffer, unscaled, then the kernel's
+/// epilogue element by element (<see cref="GemmMicroKernels.StoreValue"/>). Every path gives each element the same
+/// chain, so the bits are those of the plain MR-row tiling.
 /// </remarks>
 internal static unsafe class GemmMacroKernel
 {
