@@ -13,7 +13,8 @@ namespace MLNet.Recurrent.Core.Tests.Layers;
 /// layer forced onto the two-stage path (product, then the cell) on the same thread: outputs, final states, input and
 /// initial-state gradients and every parameter gradient of a training step must agree bit for bit, for hidden sizes
 /// the fused step takes (multiples of the kernel's panel width) and those it leaves to the two-stage path, batch sizes
-/// from one row (always two-stage) to several row panels, with ragged lengths so the running rows shrink, on 1 and 2
+/// from one row (always two-stage) to several row panels, leaving every count of edge rows (1 to 5) under the last full
+/// row panel at some step, with ragged lengths so the running rows shrink, on 1 and 2
 /// threads (H 512 with few rows makes two-thread tasks that own parts of the hidden units). Bidirectional, so both
 /// directions' state slots are covered.
 /// </summary>
@@ -41,7 +42,9 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
         int gateCount = cell == CellType.Lstm ? 4 : 3;
         // H 512 with few rows: the only shapes here whose product is big enough for two threads (2^21 multiply-adds)
         // while one row panel cannot be split, so tasks split the hidden units and the cell runs on parts of rows.
-        foreach (int batch in hidden >= 512 ? new[] { 5, 8 } : new[] { 1, 5, 32, 64 })
+        // The running rows (lengths 4, 3, 2 and one 0) leave every edge-row count under the last full 6-row panel:
+        // batch 5 runs 4, 4, 3, 2 rows; 9 runs 8, 8, 6, 3; 32 runs 31, 31, 21, 11; 64 runs 63, 63, 42, 21; 8 runs 7, 7, 5, 3.
+        foreach (int batch in hidden >= 512 ? new[] { 5, 8 } : new[] { 1, 5, 9, 32, 64 })
         {
             bool fused = RecurrentStepJob.Supports(
                 Gemm.Pack(transposeB: true, k: hidden, n: gateCount * hidden, new float[gateCount * hidden * hidden], ldb: hidden), batch, hidden, gateCount);

@@ -1,6 +1,7 @@
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Tests.Numerics;
 using Xunit.Abstractions;
 
 namespace MLNet.Recurrent.Core.Tests.Layers;
@@ -8,7 +9,9 @@ namespace MLNet.Recurrent.Core.Tests.Layers;
 /// <summary>
 /// The fused LSTM and GRU steps (product and cell update as one parallel job) against the two-stage path they replace:
 /// <c>Gemm.Multiply</c> by the packed W_hh^T on one thread, then <see cref="LstmCell.Forward"/> or <see cref="GruCell.Forward"/>. Every bit must agree,
-/// for any thread count, edge row panels, two k blocks (H 512) and more rows than one packed A block (150).
+/// for any thread count, edge rows of every size (the 1 to 5 rows under the last full 6-row panel: 7, 32, 3, 4 and 11
+/// rows), two k blocks (H 512) and more rows than one packed A block (150). The product itself must be the exact chain
+/// of <see cref="GemmCase.Chain"/>.
 /// </summary>
 public sealed class RecurrentStepJobTests(ITestOutputHelper output)
 {
@@ -16,6 +19,8 @@ public sealed class RecurrentStepJobTests(ITestOutputHelper output)
     [InlineData(32, 64)]
     [InlineData(7, 32)]
     [InlineData(3, 512)]
+    [InlineData(4, 32)]
+    [InlineData(11, 64)]
     [InlineData(150, 32)]
     public void fused_step_is_bit_identical_to_the_product_then_the_cell_for_1_and_2_threads(int rows, int h)
     {
@@ -32,6 +37,9 @@ public sealed class RecurrentStepJobTests(ITestOutputHelper output)
 
         float[] gatesRef = (float[])gatesIn.Clone(), cellRef = new float[rows * h], hiddenRef = new float[rows * h];
         Gemm.Multiply(1, false, rows, 1f, hPrev, h, packed, 1f, gatesRef, 4 * h);
+        float[] gatesChain = (float[])gatesIn.Clone();
+        GemmCase.Chain(false, true, rows, 4 * h, h, 1f, hPrev, h, weight, h, 1f, gatesChain, 4 * h);
+        Assert.Equal(0, Count(gatesRef, gatesChain));
         LstmCell.Forward(hiddenRef, cellRef, gatesRef, cellPrev, rows, h);
 
         foreach (int threads in new[] { 1, 2 })
@@ -54,6 +62,8 @@ public sealed class RecurrentStepJobTests(ITestOutputHelper output)
     [InlineData(32, 64)]
     [InlineData(7, 32)]
     [InlineData(3, 512)]
+    [InlineData(4, 32)]
+    [InlineData(11, 64)]
     public void fused_gru_step_is_bit_identical_to_the_product_then_the_cell_for_1_and_2_threads(int rows, int h)
     {
         var random = new Random(rows * 1000 + h + 1);
@@ -72,6 +82,9 @@ public sealed class RecurrentStepJobTests(ITestOutputHelper output)
 
         float[] gatesRef = (float[])gatesIn.Clone(), hgRef = (float[])biasIn.Clone(), nRef = new float[rows * h], hiddenRef = new float[rows * h];
         Gemm.Multiply(1, false, rows, 1f, hPrev, h, packed, 1f, hgRef, 3 * h);
+        float[] hgChain = (float[])biasIn.Clone();
+        GemmCase.Chain(false, true, rows, 3 * h, h, 1f, hPrev, h, weight, h, 1f, hgChain, 3 * h);
+        Assert.Equal(0, Count(hgRef, hgChain));
         GruCell.Forward(hiddenRef, nRef, gatesRef, hgRef, hPrev, rows, h);
 
         foreach (int threads in new[] { 1, 2 })

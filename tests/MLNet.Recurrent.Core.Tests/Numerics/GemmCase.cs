@@ -50,6 +50,49 @@ internal sealed class GemmCase
         return c;
     }
 
+    /// <summary>C by the exact chain every blocked kernel promises (see <see cref="Chain"/>).</summary>
+    public float[] RunChain()
+    {
+        var c = (float[])C0.Clone();
+        Chain(TransposeA, TransposeB, M, N, K, Alpha, A, Lda, B, Ldb, Beta, c, Ldc);
+        return c;
+    }
+
+    /// <summary>
+    /// <c>C = alpha * op(A) * op(B) + beta * C</c> by the exact chain every blocked kernel promises, one element at a
+    /// time: per k block (<see cref="GemmPacking.KcFor"/>) fused multiply-adds in k order from zero, then
+    /// <c>alpha * x</c>, then <c>fma(c, beta, .)</c> with beta 1 after the first block (beta 0: C not read). A blocked
+    /// result must equal it bit for bit.
+    /// </summary>
+    public static void Chain(
+        bool transposeA, bool transposeB, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc)
+    {
+        int kcNominal = GemmPacking.KcFor(k);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                int at = i * ldc + j;
+                if (k == 0 || alpha == 0)
+                {
+                    c[at] = beta == 0 ? 0 : beta * c[at];
+                    continue;
+                }
+                for (int p0 = 0; p0 < k; p0 += kcNominal)
+                {
+                    float x = 0;
+                    for (int p = p0; p < Math.Min(k, p0 + kcNominal); p++)
+                    {
+                        float aip = transposeA ? a[p * lda + i] : a[i * lda + p], bpj = transposeB ? b[j * ldb + p] : b[p * ldb + j];
+                        x = GemmMicroKernels.MulAdd(aip, bpj, x);
+                    }
+                    float blockBeta = p0 == 0 ? beta : 1f, scaled = alpha * x;
+                    c[at] = blockBeta != 0 ? GemmMicroKernels.MulAdd(c[at], blockBeta, scaled) : scaled;
+                }
+            }
+        }
+    }
+
     public float[] Run(GemmKernel kernel, int threads)
     {
         var c = (float[])C0.Clone();

@@ -15,7 +15,8 @@ namespace MLNet.Recurrent.Core.Layers.Internals;
 /// </summary>
 /// <remarks>
 /// Bit-identical to <c>Gemm.Multiply(h_prev, packed W_hh^T, beta 1)</c> followed by the cell's <c>Forward</c>: the
-/// same micro-kernel runs the same k blocks in the same order with the same epilogue, and the cell sees every element
+/// same macro-kernel (<see cref="GemmMacroKernel"/>, edge rows included) runs the same k blocks in the same order with
+/// the same epilogue (and every element of any of its paths is the same chain), and the cell sees every element
 /// through the same TensorPrimitives calls on sub-spans of whole panels (16 or 32 units, never below the widest
 /// vector TensorPrimitives uses, so no element takes a narrower or scalar path). h_prev must not overlap the hidden
 /// output (other tasks still read it). The two-stage path is kept for the shapes this does not support and as the
@@ -36,7 +37,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         set => t_disabled = value;
     }
 
-    private delegate*<nint, float*, float*, float*, nint, float, float, void> _micro;
+    private GemmKernel _kernel;
     private int _mr, _nr, _rows, _h, _kc, _padded, _gateCount;
     private float* _hPrev, _packed, _gates, _cellPrev, _cell, _hidden;
     // GRU: the hidden gates (product target), the input gates and h_n; _gates is then the input gates.
@@ -150,7 +151,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
 
     private void Start(int threads, GemmKernel kernel, int rows, int h, float* hPrev, float* packed, float* gates, float* hidden)
     {
-        _micro = GemmMicroKernels.Function(kernel);
+        _kernel = kernel;
         _mr = GemmMicroKernels.Rows(kernel);
         _nr = GemmMicroKernels.Columns(kernel);
         (_rows, _h, _kc, _padded) = (rows, h, GemmPacking.KcFor(h), _gateCount * h);
@@ -258,7 +259,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
                 for (int gate = 0; gate < _gateCount; gate++)
                 {
                     int j0 = gate * h + u0;
-                    Macro(mc, u1 - u0, kc, aPack, block + (nint)j0 * kc, _hiddenGates + (nint)ic * ldc + j0, ldc);
+                    GemmMacroKernel.Run(_kernel, mc, u1 - u0, kc, aPack, block + (nint)j0 * kc, _hiddenGates + (nint)ic * ldc + j0, ldc, 1f, 1f);
                 }
             }
             if (_gateCount == 4)
@@ -276,36 +277,6 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
             nint outBytes = (nint)(u1 - u0) * sizeof(float);
             for (int r = ic; r < ic + mc; r++)
                 Buffer.MemoryCopy(_hidden + (nint)r * h + u0, _output + (nint)r * _outputStride + _outputOffset + u0, outBytes, outBytes);
-        }
-    }
-
-    /// <summary>C += A B over one k block for <paramref name="mc"/> rows by <paramref name="nc"/> columns (a multiple of NR).</summary>
-    private void Macro(int mc, int nc, int kc, float* aPack, float* bPack, float* c, int ldc)
-    {
-        int mr = _mr, nr = _nr;
-        float* tile = stackalloc float[6 * 32];
-        for (int jr = 0; jr < nc; jr += nr)
-        {
-            float* bPanel = bPack + (nint)jr * kc;
-            for (int ir = 0; ir < mc; ir += mr)
-            {
-                int rows = Math.Min(mr, mc - ir);
-                float* aPanel = aPack + (nint)ir * kc;
-                float* cTile = c + (nint)ir * ldc + jr;
-                if (rows == mr)
-                {
-                    _micro(kc, aPanel, bPanel, cTile, ldc, 1f, 1f);
-                }
-                else
-                {
-                    // Edge tile: as the GEMM does it, the full tile unscaled, then the kernel's epilogue per element.
-                    _micro(kc, aPanel, bPanel, tile, nr, 1f, 0f);
-                    for (int r = 0; r < rows; r++, cTile += ldc)
-                    {
-                        for (int j = 0; j < nr; j++) cTile[j] = GemmMicroKernels.StoreValue(tile[r * nr + j], cTile, j, 1f, 1f);
-                    }
-                }
-            }
         }
     }
 }

@@ -13,7 +13,6 @@ internal sealed unsafe class GemmJob : ParallelJob
     [ThreadStatic] private static GemmJob?[]? t_jobs;
 
     private GemmKernel _kernel;
-    private delegate*<nint, float*, float*, float*, nint, float, float, void> _micro;
     private int _mr, _nr;
     private bool _transposeA, _transposeB;
     private int _m, _n, _k, _kc;
@@ -51,7 +50,6 @@ internal sealed unsafe class GemmJob : ParallelJob
     {
         _rowBias = rowBias;
         _kernel = kernel;
-        _micro = GemmMicroKernels.Function(kernel);
         _mr = GemmMicroKernels.Rows(kernel);
         _nr = GemmMicroKernels.Columns(kernel);
         (_transposeA, _transposeB, _m, _n, _k, _kc) = (transposeA, transposeB, m, n, k, GemmPacking.KcFor(k));
@@ -176,37 +174,7 @@ internal sealed unsafe class GemmJob : ParallelJob
                 float* aPanels = aPack;
                 if (_aPacked != null) aPanels = _aPacked + (nint)p0 * _rowsPadded + (nint)ic * kc;
                 else GemmPacking.PackA(_transposeA, _a, _lda, ic, mc, p0, kc, _mr, aPack);
-                Macro(mc, nc, kc, aPanels, bPanel, _c + ic * _ldc + j0, beta);
-            }
-        }
-    }
-
-    private void Macro(int mc, int nc, int kc, float* aPack, float* bPack, float* c, float beta)
-    {
-        int mr = _mr, nr = _nr;
-        float* tile = stackalloc float[6 * 32];
-        for (int jr = 0; jr < nc; jr += nr)
-        {
-            int cols = Math.Min(nr, nc - jr);
-            float* bPanel = bPack + (nint)jr * kc;
-            for (int ir = 0; ir < mc; ir += mr)
-            {
-                int rows = Math.Min(mr, mc - ir);
-                float* aPanel = aPack + (nint)ir * kc;
-                float* cTile = c + ir * _ldc + jr;
-                if (rows == mr && cols == nr)
-                {
-                    _micro(kc, aPanel, bPanel, cTile, _ldc, _alpha, beta);
-                }
-                else
-                {
-                    // Edge tile: compute the full tile unscaled, then apply the kernel's own epilogue per element.
-                    _micro(kc, aPanel, bPanel, tile, nr, 1f, 0f);
-                    for (int r = 0; r < rows; r++, cTile += _ldc)
-                    {
-                        for (int j = 0; j < cols; j++) cTile[j] = GemmMicroKernels.StoreValue(tile[r * nr + j], cTile, j, _alpha, beta);
-                    }
-                }
+                GemmMacroKernel.Run(_kernel, mc, nc, kc, aPanels, bPanel, _c + ic * _ldc + j0, _ldc, _alpha, beta);
             }
         }
     }

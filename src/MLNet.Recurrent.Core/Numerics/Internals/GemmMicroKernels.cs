@@ -9,8 +9,10 @@ namespace MLNet.Recurrent.Core.Numerics.Internals;
 /// The micro-kernels: <c>C[0..MR, 0..NR] = alpha * (Apanel * Bpanel) + beta * C</c>, where the A panel is
 /// packed as <c>kc x MR</c> (one column of the tile per k) and the B panel as <c>kc x NR</c>. With
 /// <c>beta == 0</c> C is never read. Each element is a chain of fused multiply-adds in k order starting
-/// from zero, then scaled by alpha, then <c>fma(C, beta, .)</c>; the scalar edge path repeats exactly
-/// that, which is what makes every kernel and every tiling give the same bits.
+/// from zero, then scaled by alpha, then <c>fma(C, beta, .)</c>. The edge-row kernels (1 to 5 rows by one or more
+/// panels, <see cref="EdgeRowFunction"/>) and the scalar epilogue of an edge tile (<see cref="StoreValue"/>) repeat
+/// exactly that, which is what makes every kernel and every tiling give the same bits (<see cref="GemmMacroKernel"/>
+/// chooses among them).
 /// </summary>
 internal static unsafe partial class GemmMicroKernels
 {

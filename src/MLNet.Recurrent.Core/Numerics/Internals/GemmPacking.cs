@@ -6,7 +6,8 @@ namespace MLNet.Recurrent.Core.Numerics.Internals;
 /// <summary>
 /// Copies blocks of op(A) and op(B) into the contiguous, zero-padded panel layout the micro-kernels read:
 /// A as consecutive <c>kc x MR</c> panels (one MR-column per k), B as consecutive <c>kc x NR</c> panels.
-/// Padding rows and columns are zeros, so edge tiles compute garbage-free values that are then dropped.
+/// Padding rows and columns are zeros, so edge tiles compute garbage-free values that are then dropped (the edge-row
+/// kernels read only the live rows of an A panel, at the same stride of MR).
 /// </summary>
 internal static unsafe class GemmPacking
 {

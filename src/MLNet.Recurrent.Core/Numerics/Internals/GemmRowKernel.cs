@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics;
 namespace MLNet.Recurrent.Core.Numerics.Internals;
 
 /// <summary>
-/// Products of one or two rows by a pre-packed B (a recurrent step at batch 1, a generation step): the 6-row
-/// micro-kernel would spend five sixths of its multiply-adds on padding there. Each element is the same chain as in
+/// Products of one or two rows by a pre-packed B (a recurrent step at batch 1, a generation step), read straight from
+/// A: the blocked path would pack A and set up a job for them (its edge-row kernels, <see cref="GemmMacroKernel"/>,
+/// serve the 1 to 5 rows under full 6-row panels of bigger products). Each element is the same chain as in
 /// the micro-kernels — fused multiply-adds in k order from zero per k block, then <c>alpha * x</c>, then
 /// <c>fma(c, beta, .)</c> (beta 1 after the first k block) — so results are bit-identical to the blocked path.
 /// Runs on the calling thread: one row of B is read once, and the hand-off would cost more than it saves.
