@@ -121,9 +121,11 @@ internal sealed unsafe class GemmJob : ParallelJob
                 // block, A is packed once before the tasks (PackAllOfA), and a packed B is never packed again.
                 double packed = (down == 1 && SharesA ? 0 : rows) + (_packed == null ? cols : 0);
                 double perTask = rows * cols + 8 * packed;
-                // One task more for the thread that finishes last: on a shared machine a thread is often late, and
-                // the smaller the tasks, the less the other waits for it.
-                double cost = (Math.Ceiling(tasks / (double)threads) + 1) * perTask;
+                // For the short per-step products (A shared), one task more for the thread that finishes last: on a
+                // shared machine a thread is often late, and the smaller the tasks, the less the other waits for it.
+                // Large products keep the plain count: their tasks are long, and more of them would repack more.
+                double rounds = Math.Ceiling(tasks / (double)threads) + (SharesA ? 1 : 0);
+                double cost = rounds * perTask;
                 if (cost < best)
                 {
                     (best, bestRows, bestCols) = (cost, rowPanels, colPanels);

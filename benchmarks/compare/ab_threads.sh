@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A/B of a code change at a given thread count, by wall clock: two builds of MLNet.Recurrent.Benchmarks, interleaved
+# rounds of the compare harness's console mode (`--configs ... --threads N --json`, CompareMode.cs), per-round ratios
+# new/base with their median and range, and the 1-minute load average at each start. Wall-clock figures on a shared
+# machine move far more than the CPU-clock ones of ab_cpu.sh, so use many rounds; this is the A/B for changes whose
+# gain comes from using more threads, which ab_cpu.sh cannot show. Build the base in a separate folder first, e.g.
+#   git archive BASE_COMMIT | tar -x -C /tmp/base && dotnet build /tmp/base/benchmarks/MLNet.Recurrent.Benchmarks -c Release
+# usage: benchmarks/compare/ab_threads.sh BASE_DLL NEW_DLL [ROUNDS=6] [CONFIGS=a,c,d] [THREADS=2]
+set -euo pipefail
+base=$1; new=$2; rounds=${3:-6}; configs=${4:-a,c,d}; threads=${5:-2}
+log=$(mktemp); json=$(mktemp)
+for r in $(seq 1 "$rounds"); do
+  for engine in base new; do
+    dll=$base; [ "$engine" = new ] && dll=$new
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    dotnet "$dll" --configs "$configs" --threads "$threads" --json "$json" > /dev/null
+    /usr/bin/python3 - "$json" "$r" "$engine" "$load" >> "$log" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c, v in d["configs"].items():
+    for m in ("train", "infer"):
+        if v.get(f"{m}_tok_s"):
+            print(sys.argv[2], sys.argv[3], c, m, v[f"{m}_tok_s"], sys.argv[4])
+PY
+  done
+done
+/usr/bin/python3 - "$log" "$threads" <<'PY'
+import sys, collections, statistics
+d = collections.defaultdict(list); loads = []
+for line in open(sys.argv[1]):
+    r, e, c, m, t, l = line.split()
+    d[(c, m, e)].append(float(t)); loads.append(float(l))
+print("| config | mode | base tok/s median [min-max] | new tok/s median [min-max] | new/base per round, median [min-max] |")
+print("|---|---|--:|--:|--:|")
+for c, m in sorted({(c, m) for c, m, _ in d}):
+    b, n = d[(c, m, "base")], d[(c, m, "new")]
+    ratios = [x / y for x, y in zip(n, b)]
+    print(f"| {c} | {m} | {statistics.median(b):,.0f} [{min(b):,.0f}-{max(b):,.0f}] | {statistics.median(n):,.0f} [{min(n):,.0f}-{max(n):,.0f}] "
+          f"| {statistics.median(ratios):.3f} [{min(ratios):.3f}-{max(ratios):.3f}] |")
+print(f"\n{len(ratios)} rounds; 1-minute load average at the starts: {min(loads)}-{max(loads)}; {sys.argv[2]} threads, wall clock")
+PY
+rm -f "$log" "$json"
