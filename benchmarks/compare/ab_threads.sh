@@ -5,6 +5,7 @@
 # machine move far more than the CPU-clock ones of ab_cpu.sh, so use many rounds; this is the A/B for changes whose
 # gain comes from using more threads, which ab_cpu.sh cannot show. Build the base in a separate folder first, e.g.
 #   git archive BASE_COMMIT | tar -x -C /tmp/base && dotnet build /tmp/base/benchmarks/MLNet.Recurrent.Benchmarks -c Release
+# Throughputs are tokens/s; latency configs (e, stream) are reported as runs per second (1000 / median ms).
 # usage: benchmarks/compare/ab_threads.sh BASE_DLL NEW_DLL [ROUNDS=6] [CONFIGS=a,c,d] [THREADS=2]
 set -euo pipefail
 base=$1; new=$2; rounds=${3:-6}; configs=${4:-a,c,d}; threads=${5:-2}
@@ -21,6 +22,10 @@ for c, v in d["configs"].items():
     for m in ("train", "infer"):
         if v.get(f"{m}_tok_s"):
             print(sys.argv[2], sys.argv[3], c, m, v[f"{m}_tok_s"], sys.argv[4])
+# Latencies (configs e and stream) as their inverse, per second, so that above 1 still means the new build is faster.
+for key, c in (("e_ms", "e"), ("stream_step_ms", "stream")):
+    if d.get(key):
+        print(sys.argv[2], sys.argv[3], c, "runs_per_s", 1000 / d[key], sys.argv[4])
 PY
   done
 done
@@ -30,7 +35,7 @@ d = collections.defaultdict(list); loads = []
 for line in open(sys.argv[1]):
     r, e, c, m, t, l = line.split()
     d[(c, m, e)].append(float(t)); loads.append(float(l))
-print("| config | mode | base tok/s median [min-max] | new tok/s median [min-max] | new/base per round, median [min-max] |")
+print("| config | mode | base per s median [min-max] | new per s median [min-max] | new/base per round, median [min-max] |")
 print("|---|---|--:|--:|--:|")
 for c, m in sorted({(c, m) for c, m, _ in d}):
     b, n = d[(c, m, "base")], d[(c, m, "new")]
