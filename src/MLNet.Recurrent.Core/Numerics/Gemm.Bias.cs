@@ -29,7 +29,7 @@ public static partial class Gemm
         fixed (float* pbias = bias)
         fixed (float* pc = c)
         {
-            GemmJob.Rent().Run(GemmMicroKernels.Best, ComputeSettings.MaxThreads, transposeA, transposeB, m, n, k, 1f, pa, lda, pb, ldb, null, 1f, pc, ldc, pbias);
+            JobPool<GemmJob>.Rent().Run(GemmMicroKernels.Best, ComputeSettings.MaxThreads, transposeA, transposeB, m, n, k, 1f, pa, lda, pb, ldb, null, 1f, pc, ldc, pbias);
         }
     }
 }

@@ -35,7 +35,7 @@ public static partial class Gemm
             fixed (float* pp = packed is null ? default : packed.Data)
             {
                 float* panels = packed is null ? null : pp + packed.Offset;
-                GemmJob.Rent().Run(kernel, threads, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, panels, beta, pc, ldc);
+                JobPool<GemmJob>.Rent().Run(kernel, threads, transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, panels, beta, pc, ldc);
             }
         }
     }

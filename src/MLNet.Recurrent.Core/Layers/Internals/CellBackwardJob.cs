@@ -11,8 +11,6 @@ namespace MLNet.Recurrent.Core.Layers.Internals;
 /// </summary>
 internal sealed unsafe class CellBackwardJob : ParallelJob
 {
-    [ThreadStatic] private static CellBackwardJob?[]? t_jobs;
-
     // Below this many units a step's cell is cheaper done than handed off.
     private const int MinUnitsPerThread = 4096;
 
@@ -29,7 +27,7 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
         int threads, int rows, int h, Span<float> dh, ReadOnlySpan<float> dy, int width, int offset,
         Span<float> gatesGrad, Span<float> dc, ReadOnlySpan<float> gates, ReadOnlySpan<float> cellPrev, ReadOnlySpan<float> cell)
     {
-        var job = Rent();
+        var job = JobPool<CellBackwardJob>.Rent();
         fixed (float* pdh = dh)
         fixed (float* pdy = dy)
         fixed (float* pdg = gatesGrad)
@@ -53,7 +51,7 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
         int threads, int rows, int h, Span<float> dh, ReadOnlySpan<float> dy, int width, int offset,
         Span<float> gatesGrad, Span<float> hiddenGatesGrad, ReadOnlySpan<float> gates, ReadOnlySpan<float> hiddenN, ReadOnlySpan<float> hiddenPrev)
     {
-        var job = Rent();
+        var job = JobPool<CellBackwardJob>.Rent();
         fixed (float* pdh = dh)
         fixed (float* pdy = dy)
         fixed (float* pdg = gatesGrad)
@@ -67,17 +65,6 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
             job._gates = pg; job._hiddenN = pn; job._hiddenPrev = php;
             job.Start(threads, rows, h, width, offset);
         }
-    }
-
-    private static CellBackwardJob Rent()
-    {
-        var jobs = t_jobs ??= new CellBackwardJob?[4];
-        for (int i = 0; i < jobs.Length; i++)
-        {
-            var candidate = jobs[i] ??= new CellBackwardJob();
-            if (candidate.IsFree) return candidate;
-        }
-        return new CellBackwardJob();
     }
 
     private void Start(int threads, int rows, int h, int width, int offset)

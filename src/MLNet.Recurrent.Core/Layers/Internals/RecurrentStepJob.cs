@@ -24,7 +24,6 @@ namespace MLNet.Recurrent.Core.Layers.Internals;
 /// </remarks>
 internal sealed unsafe class RecurrentStepJob : ParallelJob
 {
-    [ThreadStatic] private static RecurrentStepJob?[]? t_jobs;
     [ThreadStatic] private static bool t_disabled;
 
     /// <summary>
@@ -76,7 +75,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         Span<float> output, int outputStride, int outputOffset)
     {
         CheckOutput(output, rows, h, outputStride, outputOffset);
-        var job = Rent();
+        var job = JobPool<RecurrentStepJob>.Rent();
         fixed (float* ph = hPrev)
         fixed (float* pd = packed.Data)
         fixed (float* pg = gates)
@@ -109,7 +108,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     {
         CheckOutput(output, rows, h, outputStride, outputOffset);
         if (hiddenBias.Length != 3 * h) throw new ArgumentException($"'{nameof(hiddenBias)}' holds {hiddenBias.Length} values; it must hold 3 x {h}.", nameof(hiddenBias));
-        var job = Rent();
+        var job = JobPool<RecurrentStepJob>.Rent();
         fixed (float* ph = hPrev)
         fixed (float* pd = packed.Data)
         fixed (float* pb = hiddenBias)
@@ -136,17 +135,6 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
             throw new ArgumentException(
                 $"'{nameof(output)}' of length {output.Length} with stride {stride} and offset {offset} cannot hold {rows} rows of {h}.", nameof(output));
         }
-    }
-
-    private static RecurrentStepJob Rent()
-    {
-        var jobs = t_jobs ??= new RecurrentStepJob?[4];
-        for (int i = 0; i < jobs.Length; i++)
-        {
-            var candidate = jobs[i] ??= new RecurrentStepJob();
-            if (candidate.IsFree) return candidate;
-        }
-        return new RecurrentStepJob();
     }
 
     private void Start(int threads, GemmKernel kernel, int rows, int h, float* hPrev, float* packed, float* gates, float* hidden)

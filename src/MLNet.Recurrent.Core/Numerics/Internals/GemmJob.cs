@@ -7,11 +7,6 @@ namespace MLNet.Recurrent.Core.Numerics.Internals;
 /// </summary>
 internal sealed unsafe class GemmJob : ParallelJob
 {
-    // A helper may still hold a just-finished job for a moment, so each thread keeps a few.
-    private const int JobsPerThread = 4;
-
-    [ThreadStatic] private static GemmJob?[]? t_jobs;
-
     private GemmKernel _kernel;
     private int _mr, _nr;
     private bool _transposeA, _transposeB;
@@ -26,18 +21,6 @@ internal sealed unsafe class GemmJob : ParallelJob
     private int _aOffset, _rowsPadded;
     private float* _aPacked;
     private float* _rowBias;
-
-    /// <summary>Returns one of this thread's jobs that no late worker still holds, else a new one.</summary>
-    internal static GemmJob Rent()
-    {
-        var jobs = t_jobs ??= new GemmJob?[JobsPerThread];
-        for (int i = 0; i < jobs.Length; i++)
-        {
-            var job = jobs[i] ??= new GemmJob();
-            if (job.IsFree) return job;
-        }
-        return new GemmJob();
-    }
 
     /// <summary>
     /// Runs <c>C = alpha * op(A) * op(B) + beta * C</c> for k &gt; 0 on up to <c>threads</c> threads; arguments
