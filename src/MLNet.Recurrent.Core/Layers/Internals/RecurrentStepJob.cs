@@ -50,10 +50,8 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     // eight TensorPrimitives calls of an LSTM row took about 66 ns more per call group at 32 units than at whole rows
     // (2 vCPU AVX2 machine), where the micro-kernel does about 40 multiply-adds per ns.
     private const int CellCallCost = 2500;
-    // h_prev packed once per step for all tasks (see PackHiddenRows); grows as needed, never per step.
-    private float[]? _aBuffer;
-    private int _aOffset, _rowsPadded;
-    private float* _aPacked;
+    // h_prev packed once per step for all tasks; its buffer only grows.
+    private readonly PackedRows _sharedA = new();
 
     /// <summary>
     /// Whether <paramref name="rows"/> rows by the packed W_hh^T (<c>[H, G*H]</c>, G = <paramref name="gateCount"/>) of
@@ -147,33 +145,13 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         _packed = packed;
         _gates = gates;
         _hidden = hidden;
-        _aPacked = PackHiddenRows(hPrev, rows, h);
+        // h_prev packed once for every task, so splitting the step finely costs no repeated packing.
+        _sharedA.Pack(false, hPrev, h, rows, h, _mr);
         long macs = (long)rows * _gateCount * h * h;
         threads = (int)Math.Clamp(macs >> 20, 1, threads);
         Plan(threads);
         int tasks = ((rows + _taskRows - 1) / _taskRows) * _tasksAcross;
         Execute(tasks, threads);
-    }
-
-    /// <summary>
-    /// Packs h_prev once for every task (each k block's row panels one after another, as <see cref="GemmPacking.PackA"/>
-    /// lays them out), so splitting the step finely costs no repeated packing; returns where it starts.
-    /// </summary>
-    private float* PackHiddenRows(float* hPrev, int rows, int h)
-    {
-        _rowsPadded = (rows + _mr - 1) / _mr * _mr;
-        int length = _rowsPadded * h;
-        if (_aBuffer is null || _aBuffer.Length - _aOffset < length) _aBuffer = GemmBuffers.AllocateAligned(Math.Max(length, 2 * (_aBuffer?.Length ?? 0)), out _aOffset);
-        fixed (float* buffer = _aBuffer)
-        {
-            // The buffer is on the pinned object heap, so the address stays valid after the fixed block.
-            float* a = buffer + _aOffset;
-            for (int p0 = 0; p0 < h; p0 += _kc)
-            {
-                GemmPacking.PackA(false, hPrev, h, 0, rows, p0, Math.Min(_kc, h - p0), _mr, a + (nint)p0 * _rowsPadded);
-            }
-            return a;
-        }
     }
 
     /// <summary>
@@ -242,7 +220,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
             for (int p0 = 0; p0 < h; p0 += _kc)
             {
                 int kc = Math.Min(_kc, h - p0);
-                float* aPack = _aPacked + (nint)p0 * _rowsPadded + (nint)ic * kc;
+                float* aPack = _sharedA.Panels(p0, ic, kc);
                 float* block = _packed + (nint)p0 * _padded;
                 for (int gate = 0; gate < _gateCount; gate++)
                 {

@@ -16,10 +16,9 @@ internal sealed unsafe class GemmJob : ParallelJob
     private nint _lda, _ldb, _ldc;
     private int _packedColumns;
     private int _taskRows, _taskColumns, _tasksAcross, _taskCount;
-    // op(A) packed once for all tasks when they all cover every row (see PackAllOfA); grows as needed, never per call.
-    private float[]? _aBuffer;
-    private int _aOffset, _rowsPadded;
-    private float* _aPacked;
+    // op(A) packed once for all tasks when they all cover every row; its buffer only grows.
+    private readonly PackedRows _sharedA = new();
+    private bool _shareA;
     private float* _rowBias;
 
     /// <summary>
@@ -47,33 +46,15 @@ internal sealed unsafe class GemmJob : ParallelJob
         long macs = (long)m * n * k;
         threads = (int)Math.Clamp(macs >> 20, 1, threads);
         Plan(threads);
-        _aPacked = SharesA && _taskRows >= m && _taskCount > 1 ? PackAllOfA() : null;
+        // When every task covers all rows (a few rows by many columns: a recurrent step's product), op(A) is packed
+        // once for all of them instead of once per task.
+        _shareA = SharesA && _taskRows >= m && _taskCount > 1;
+        if (_shareA) _sharedA.Pack(_transposeA, _a, _lda, _m, _k, _mr);
         Execute(_taskCount, threads);
     }
 
     /// <summary>Whether op(A) is small enough (at most one packed row block, at most a million floats) to pack once for all tasks.</summary>
     private bool SharesA => _m <= GemmPacking.Mc && (long)_m * _k <= 1 << 20;
-
-    /// <summary>
-    /// When every task covers all rows (a few rows by many columns: a recurrent step's product), packs op(A) once for
-    /// all of them, each k block's row panels one after another, instead of once per task; returns where it starts.
-    /// </summary>
-    private float* PackAllOfA()
-    {
-        _rowsPadded = (_m + _mr - 1) / _mr * _mr;
-        int length = _rowsPadded * _k;
-        if (_aBuffer is null || _aBuffer.Length - _aOffset < length) _aBuffer = GemmBuffers.AllocateAligned(Math.Max(length, 2 * (_aBuffer?.Length ?? 0)), out _aOffset);
-        fixed (float* buffer = _aBuffer)
-        {
-            // The buffer is on the pinned object heap, so the address stays valid after the fixed block.
-            float* a = buffer + _aOffset;
-            for (int p0 = 0; p0 < _k; p0 += _kc)
-            {
-                GemmPacking.PackA(_transposeA, _a, _lda, 0, _m, p0, Math.Min(_kc, _k - p0), _mr, a + (nint)p0 * _rowsPadded);
-            }
-            return a;
-        }
-    }
 
     /// <summary>
     /// Chooses the task rectangle: with one thread, column strips of at most <see cref="GemmPacking.Nc"/>;
@@ -101,7 +82,7 @@ internal sealed unsafe class GemmJob : ParallelJob
                 if (tasks < threads) continue;
                 double rows = Math.Min(rowPanels * _mr, _m), cols = Math.Min(colPanels * _nr, _n);
                 // A packed element costs roughly as much time as 8 multiply-adds of the micro-kernel; with one row
-                // block, A is packed once before the tasks (PackAllOfA), and a packed B is never packed again.
+                // block, A is packed once before the tasks (PackedRows), and a packed B is never packed again.
                 double packed = (down == 1 && SharesA ? 0 : rows) + (_packed == null ? cols : 0);
                 double perTask = rows * cols + 8 * packed;
                 // For the short per-step products (A shared), one task more for the thread that finishes last: on a
@@ -157,7 +138,7 @@ internal sealed unsafe class GemmJob : ParallelJob
                     for (int i = ic; i < ic + mc; i++) Buffer.MemoryCopy(_rowBias + j0, _c + i * _ldc + j0, nc * sizeof(float), nc * sizeof(float));
                 }
                 float* aPanels = aPack;
-                if (_aPacked != null) aPanels = _aPacked + (nint)p0 * _rowsPadded + (nint)ic * kc;
+                if (_shareA) aPanels = _sharedA.Panels(p0, ic, kc);
                 else GemmPacking.PackA(_transposeA, _a, _lda, ic, mc, p0, kc, _mr, aPack);
                 GemmMacroKernel.Run(_kernel, mc, nc, kc, aPanels, bPanel, _c + ic * _ldc + j0, _ldc, _alpha, beta);
             }
