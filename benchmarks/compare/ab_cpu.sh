@@ -14,19 +14,5 @@ for r in $(seq 1 "$rounds"); do
     dotnet "$dll" cpu "$configs" "$modes" "$seconds" | while read -r cfg mode toks; do echo "$r $engine $cfg $mode $toks $load"; done >> "$log"
   done
 done
-/usr/bin/python3 - "$log" <<'PY'
-import sys, collections, statistics
-d = collections.defaultdict(list); loads = []
-for line in open(sys.argv[1]):
-    r, e, c, m, t, l = line.split()
-    d[(c, m, e)].append(float(t)); loads.append(float(l))
-print("| config | mode | base tok/s median [min-max] | new tok/s median [min-max] | new/base per round, median [min-max] |")
-print("|---|---|--:|--:|--:|")
-for c, m in sorted({(c, m) for c, m, _ in d}):
-    b, n = d[(c, m, "base")], d[(c, m, "new")]
-    ratios = [x / y for x, y in zip(n, b)]
-    print(f"| {c} | {m} | {statistics.median(b):,.0f} [{min(b):,.0f}-{max(b):,.0f}] | {statistics.median(n):,.0f} [{min(n):,.0f}-{max(n):,.0f}] "
-          f"| {statistics.median(ratios):.3f} [{min(ratios):.3f}-{max(ratios):.3f}] |")
-print(f"\n{len(ratios)} rounds; 1-minute load average at the starts: {min(loads)}-{max(loads)}; one thread, thread CPU clock")
-PY
+/usr/bin/python3 "$(dirname "$0")/ab_summary.py" "$log" "tok/s" "one thread, thread CPU clock"
 rm -f "$log"
