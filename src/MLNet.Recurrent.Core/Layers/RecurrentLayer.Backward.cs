@@ -2,6 +2,7 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Numerics.Internals;
 using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Layers;
@@ -106,8 +107,19 @@ public sealed partial class RecurrentLayer
         }
 
         int width = _dirs * h, offset = dir.Reverse ? h : 0;
+        int blockThreads = (lstm || gru) && !RecurrentStepJob.DisabledOnThisThread && whh.Kernel != GemmKernel.Scalar
+            ? RecurrentSequenceJob.Threads(ComputeSettings.MaxThreads, batch, steps, lstm ? 4 : 3, h) : 1;
         for (int s = steps - 1; s >= 0; s--)
         {
+            if (blockThreads > 1)
+            {
+                // The next steps back split by rows instead of one at a time: one hand-off for them all.
+                int end = Math.Max(-1, s - RecurrentSequenceJob.MaxSteps);
+                RecurrentSequenceBackwardJob.Run(blockThreads, whh, gru, h, batch, steps, dir.Reverse, s, end, _running, dh, dc, dy, width, offset,
+                    dxg, dhg, gates, hs, cs, gru ? dir.HiddenN.Span : default);
+                s = end + 1;
+                continue;
+            }
             int t = dir.Time(s, steps);
             int n = _running[t];
             ReadOnlySpan<float> g = gates.Slice(t * batch * gh, batch * gh);

@@ -2,6 +2,7 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Recurrent.Core.Internals;
 using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
+using MLNet.Recurrent.Core.Numerics.Internals;
 using MLNet.Recurrent.Core.Parameters;
 
 namespace MLNet.Recurrent.Core.Layers;
@@ -138,8 +139,20 @@ public sealed partial class RecurrentLayer
 
         Span<float> y = layerOutput.Span;
         int width = _dirs * h, offset = dir.Reverse ? h : 0;
+        int gateCount = lstm ? 4 : 3;
+        int blockThreads = (lstm || gru) && RecurrentStepJob.Supports(whh, batch, h, gateCount)
+            ? RecurrentSequenceJob.Threads(ComputeSettings.MaxThreads, batch, steps, gateCount, h) : 1;
         for (int s = 0; s < steps; s++)
         {
+            if (blockThreads > 1)
+            {
+                // The next steps split by rows instead of one at a time: one hand-off for them all.
+                int end = Math.Min(steps, s + RecurrentSequenceJob.MaxSteps);
+                RecurrentSequenceJob.Run(blockThreads, whh, gateCount, h, batch, steps, dir.Reverse, s, end, _running, hs, cs, gates,
+                    gru ? _hiddenGates.Span : default, gru ? dir.HiddenN.Span : default, gru ? dir.HiddenBias.Value : default, y, width, offset);
+                s = end - 1;
+                continue;
+            }
             int t = dir.Time(s, steps);
             int n = _running[t];
             Span<float> hPrev = hs.Slice(dir.PreviousSlot(t) * batch * h, batch * h);

@@ -15,8 +15,9 @@ namespace MLNet.Recurrent.Core.Tests.Layers;
 /// the fused step takes (multiples of the kernel's panel width) and those it leaves to the two-stage path, batch sizes
 /// from one row (always two-stage) to several row panels, leaving every count of edge rows (1 to 5) under the last full
 /// row panel at some step, with ragged lengths so the running rows shrink, on 1 and 2
-/// threads (H 512 with few rows makes two-thread tasks that own parts of the hidden units). Bidirectional, so both
-/// directions' state slots are covered.
+/// threads (H 512 with few rows makes two-thread tasks that own parts of the hidden units), and over long ragged batches
+/// that 2 threads take in runs of steps split by rows (<see cref="RecurrentSequenceJob"/>,
+/// <see cref="RecurrentSequenceBackwardJob"/>). Bidirectional, so both directions' state slots are covered.
 /// </summary>
 public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
 {
@@ -62,6 +63,38 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
                 Assert.Contains(twoStage[^1], v => MathF.Abs(v) > 1e-4f);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(CellType.Lstm, 32)]
+    [InlineData(CellType.Gru, 32)]
+    [InlineData(CellType.Lstm, 64)]
+    [InlineData(CellType.Gru, 64)]
+    public void row_block_runs_give_the_bits_of_the_step_by_step_loop_over_long_ragged_batches(CellType cell, int hidden)
+    {
+        // 30 rows over 40 steps on 2 threads take RecurrentSequenceJob and its backward twin: blocks of 15 rows, runs of
+        // at most 16 steps. Lengths 2 x 40, 10 x 30, 12 x 20, 5 x 3 and one 0 run 29, 24, 12 and then 2 rows, so from
+        // step 20 the second block's rows all carry, and the last ten steps run two rows, which one thread takes with the
+        // row kernel. One thread takes the steps one at a time (RecurrentStepJob), and the two-stage path is the
+        // reference for both.
+        const int steps = 40, batch = 30;
+        int[] lengths = [.. Enumerable.Repeat(40, 2), .. Enumerable.Repeat(30, 10), .. Enumerable.Repeat(20, 12), .. Enumerable.Repeat(3, 5), 0];
+        // Shuffled, so the layer's sort by length (and the scatter back) is part of what must agree.
+        new Random(5).Shuffle(lengths);
+        Assert.Equal(2, RecurrentSequenceJob.Threads(2, batch, steps, cell == CellType.Lstm ? 4 : 3, hidden));
+        float[][] reference, oneThread, twoThreads;
+        using (ComputeSettings.UseThreads(1)) reference = RunTrainingStep(cell, hidden, batch, disableFusion: true, steps, lengths);
+        using (ComputeSettings.UseThreads(1)) oneThread = RunTrainingStep(cell, hidden, batch, disableFusion: false, steps, lengths);
+        using (ComputeSettings.UseThreads(2)) twoThreads = RunTrainingStep(cell, hidden, batch, disableFusion: false, steps, lengths);
+        for (int i = 0; i < reference.Length; i++)
+        {
+            Assert.Equal(0, Differences(oneThread[i], reference[i]));
+            Assert.Equal(0, Differences(twoThreads[i], reference[i]));
+        }
+        output.WriteLine($"{cell} H {hidden}: {reference.Sum(a => a.Length)} values bit-identical on the two-stage path, 1 thread and 2 threads");
+        Assert.Contains(reference[0], v => MathF.Abs(v) > 0.05f);
+        Assert.Contains(reference[3], v => MathF.Abs(v) > 1e-4f);
+        Assert.Contains(reference[^1], v => MathF.Abs(v) > 1e-4f);
     }
 
     [Fact]
@@ -110,21 +143,24 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(CellType.Lstm)]
-    [InlineData(CellType.Gru)]
-    public void steady_state_fused_forward_backward_allocates_nothing(CellType cell)
+    [InlineData(CellType.Lstm, 32, 8)]
+    [InlineData(CellType.Gru, 32, 8)]
+    [InlineData(CellType.Lstm, 96, 32)]
+    [InlineData(CellType.Gru, 96, 32)]
+    public void steady_state_fused_forward_backward_allocates_nothing(CellType cell, int h, int batch)
     {
-        const int h = 32, batch = 8;
+        // Batch 8 takes the steps one at a time; batch 32 at H 96 takes runs split by rows (RecurrentSequenceJob).
+        int[] lengths = [.. Enumerable.Range(0, batch).Select(b => new[] { 4, 4, 3, 3, 2, 4, 1, 4 }[b % 8])];
         var parameters = new ParameterSet();
         var layer = new RecurrentLayer(new RecurrentLayerOptions { Cell = cell, InputSize = InputSize, HiddenSize = h, Bidirectional = true }, parameters);
         layer.InitializeWeights(new Random(1));
         int gateCount = cell == CellType.Lstm ? 4 : 3;
         Assert.True(RecurrentStepJob.Supports(
             Gemm.Pack(transposeB: true, k: h, n: gateCount * h, new float[gateCount * h * h], ldb: h), batch, h, gateCount));
+        Assert.Equal(batch >= 32 ? 2 : 1, RecurrentSequenceJob.Threads(2, batch, Steps, gateCount, h));
         using var x = LayerTestData.TensorOf(LayerTestData.Uniform(2, Steps * batch * InputSize), Steps, batch, InputSize);
         using var dy = LayerTestData.TensorOf(LayerTestData.Uniform(3, Steps * batch * 2 * h), Steps, batch, 2 * h);
         Tensor y = new(0), hn = new(0), cn = new(0), dx = new(0), dh0 = new(0);
-        int[] lengths = [4, 4, 3, 3, 2, 4, 1, 4];
         using var threads = ComputeSettings.UseThreads(2);
         void Run()
         {
@@ -134,7 +170,7 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
         Run();
         Run();
         long allocated = SteadyState.AllocatedBytes(Run);
-        output.WriteLine($"{cell}: steady-state fused Forward+Backward allocated {allocated} bytes");
+        output.WriteLine($"{cell} H {h} B {batch}: steady-state fused Forward+Backward allocated {allocated} bytes");
         Assert.Equal(0, allocated);
     }
 
@@ -142,18 +178,18 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
     /// One seeded training step of a bidirectional one-layer network on ragged lengths: returns y, h_n, c_n (LSTM),
     /// dx, dh0, dc0 (LSTM) and the parameter gradients.
     /// </summary>
-    private static float[][] RunTrainingStep(CellType cell, int h, int batch, bool disableFusion)
+    private static float[][] RunTrainingStep(CellType cell, int h, int batch, bool disableFusion, int steps = Steps, int[]? lengths = null)
     {
         var parameters = new ParameterSet();
         var layer = new RecurrentLayer(new RecurrentLayerOptions { Cell = cell, InputSize = InputSize, HiddenSize = h, Bidirectional = true }, parameters);
         layer.InitializeWeights(new Random(h * 31 + batch));
         bool lstm = cell == CellType.Lstm;
-        using var x = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 5, Steps * batch * InputSize, 2f), Steps, batch, InputSize);
+        using var x = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 5, steps * batch * InputSize, 2f), steps, batch, InputSize);
         using var h0 = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 6, 2 * batch * h), 2, batch, h);
         using var c0 = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 7, 2 * batch * h), 2, batch, h);
-        using var dy = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 8, Steps * batch * 2 * h), Steps, batch, 2 * h);
+        using var dy = LayerTestData.TensorOf(LayerTestData.Uniform(batch + 8, steps * batch * 2 * h), steps, batch, 2 * h);
         // Ragged: some rows end early (and one is empty when the batch allows), so fewer rows run in later steps.
-        int[] lengths = Enumerable.Range(0, batch).Select(b => batch > 1 && b == batch - 1 ? 0 : Steps - b % 3).ToArray();
+        lengths ??= Enumerable.Range(0, batch).Select(b => batch > 1 && b == batch - 1 ? 0 : Steps - b % 3).ToArray();
         using Tensor y = new(0), hn = new(0), cn = new(0), dx = new(0), dh0 = new(0), dc0 = new(0);
         RecurrentStepJob.DisabledOnThisThread = disableFusion;
         try

@@ -14,9 +14,8 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
     // Below this many units a step's cell is cheaper done than handed off.
     private const int MinUnitsPerThread = 4096;
 
-    private bool _gru;
-    private int _rows, _h, _rowsPerTask, _width, _offset;
-    private float* _dh, _dy, _dc, _gatesGrad, _hiddenGatesGrad, _gates, _cellPrev, _cell, _hiddenN, _hiddenPrev;
+    private int _rows, _h, _rowsPerTask;
+    private CellBackwardBuffers _step;
 
     /// <summary>
     /// LSTM: <c>dh += dy</c> for the first <paramref name="rows"/> rows, then <see cref="LstmCell.Backward"/> with dc_prev
@@ -36,10 +35,12 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
         fixed (float* pcp = cellPrev)
         fixed (float* pc = cell)
         {
-            job._gru = false;
-            job._dh = pdh; job._dy = pdy; job._gatesGrad = pdg; job._dc = pdc;
-            job._gates = pg; job._cellPrev = pcp; job._cell = pc;
-            job.Start(threads, rows, h, width, offset);
+            job._step = new CellBackwardBuffers
+            {
+                StateGrad = pdh, OutputGrad = pdy, OutputStride = width, OutputOffset = offset, GatesGrad = pdg, CellGrad = pdc,
+                Gates = pg, CellPrev = pcp, Cell = pc,
+            };
+            job.Start(threads, rows, h);
         }
     }
 
@@ -60,16 +61,18 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
         fixed (float* pn = hiddenN)
         fixed (float* php = hiddenPrev)
         {
-            job._gru = true;
-            job._dh = pdh; job._dy = pdy; job._gatesGrad = pdg; job._hiddenGatesGrad = pdhg;
-            job._gates = pg; job._hiddenN = pn; job._hiddenPrev = php;
-            job.Start(threads, rows, h, width, offset);
+            job._step = new CellBackwardBuffers
+            {
+                Gru = true, StateGrad = pdh, OutputGrad = pdy, OutputStride = width, OutputOffset = offset, GatesGrad = pdg,
+                HiddenGatesGrad = pdhg, Gates = pg, HiddenN = pn, HiddenPrev = php,
+            };
+            job.Start(threads, rows, h);
         }
     }
 
-    private void Start(int threads, int rows, int h, int width, int offset)
+    private void Start(int threads, int rows, int h)
     {
-        (_rows, _h, _width, _offset) = (rows, h, width, offset);
+        (_rows, _h) = (rows, h);
         threads = Math.Clamp(rows * h / MinUnitsPerThread, 1, threads);
         // Four tasks a thread, so a late thread holds up little.
         int tasks = Math.Min(rows, 4 * threads);
@@ -80,28 +83,34 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
     /// <inheritdoc/>
     protected override void RunTask(int task)
     {
-        int r0 = task * _rowsPerTask, count = Math.Min(_rows, r0 + _rowsPerTask) - r0, h = _h;
-        var dh = new Span<float>(_dh + (nint)r0 * h, count * h);
+        int r0 = task * _rowsPerTask;
+        RunRows(in _step, _h, r0, Math.Min(_rows, r0 + _rowsPerTask) - r0);
+    }
+
+    /// <summary>The step for rows [<paramref name="r0"/>, <paramref name="r0"/> + <paramref name="count"/>): each row makes exactly the calls of the whole-batch step.</summary>
+    internal static void RunRows(in CellBackwardBuffers step, int h, int r0, int count)
+    {
+        var dh = new Span<float>(step.StateGrad + (nint)r0 * h, count * h);
         for (int j = 0; j < count; j++)
         {
             var row = dh.Slice(j * h, h);
-            TensorPrimitives.Add(row, new ReadOnlySpan<float>(_dy + (nint)(r0 + j) * _width + _offset, h), row);
+            TensorPrimitives.Add(row, new ReadOnlySpan<float>(step.OutputGrad + (nint)(r0 + j) * step.OutputStride + step.OutputOffset, h), row);
         }
-        if (_gru)
+        if (step.Gru)
         {
             int g3 = 3 * h;
             GruCell.Backward(
-                new Span<float>(_gatesGrad + (nint)r0 * g3, count * g3), new Span<float>(_hiddenGatesGrad + (nint)r0 * g3, count * g3),
-                dh, dh, new ReadOnlySpan<float>(_gates + (nint)r0 * g3, count * g3), new ReadOnlySpan<float>(_hiddenN + (nint)r0 * h, count * h),
-                new ReadOnlySpan<float>(_hiddenPrev + (nint)r0 * h, count * h), count, h);
+                new Span<float>(step.GatesGrad + (nint)r0 * g3, count * g3), new Span<float>(step.HiddenGatesGrad + (nint)r0 * g3, count * g3),
+                dh, dh, new ReadOnlySpan<float>(step.Gates + (nint)r0 * g3, count * g3), new ReadOnlySpan<float>(step.HiddenN + (nint)r0 * h, count * h),
+                new ReadOnlySpan<float>(step.HiddenPrev + (nint)r0 * h, count * h), count, h);
         }
         else
         {
             int g4 = 4 * h;
-            var dc = new Span<float>(_dc + (nint)r0 * h, count * h);
+            var dc = new Span<float>(step.CellGrad + (nint)r0 * h, count * h);
             LstmCell.Backward(
-                new Span<float>(_gatesGrad + (nint)r0 * g4, count * g4), dc, dh, dc, new ReadOnlySpan<float>(_gates + (nint)r0 * g4, count * g4),
-                new ReadOnlySpan<float>(_cellPrev + (nint)r0 * h, count * h), new ReadOnlySpan<float>(_cell + (nint)r0 * h, count * h), count, h);
+                new Span<float>(step.GatesGrad + (nint)r0 * g4, count * g4), dc, dh, dc, new ReadOnlySpan<float>(step.Gates + (nint)r0 * g4, count * g4),
+                new ReadOnlySpan<float>(step.CellPrev + (nint)r0 * h, count * h), new ReadOnlySpan<float>(step.Cell + (nint)r0 * h, count * h), count, h);
         }
     }
 }

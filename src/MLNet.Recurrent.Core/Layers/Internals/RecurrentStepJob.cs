@@ -37,13 +37,9 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     }
 
     private GemmKernel _kernel;
-    private int _mr, _nr, _rows, _h, _kc, _padded, _gateCount;
-    private float* _hPrev, _packed, _gates, _cellPrev, _cell, _hidden;
-    // GRU: the hidden gates (product target), the input gates and h_n; _gates is then the input gates.
-    private float* _hiddenGates, _hiddenN, _hiddenBias;
-    // Where each row's h also goes: the layer output, rows _outputStride apart, h at _outputOffset.
-    private float* _output;
-    private int _outputStride, _outputOffset;
+    private int _mr, _nr, _rows, _h, _gateCount;
+    private float* _packed;
+    private RecurrentStepBuffers _step;
     private int _taskRows, _taskUnits, _tasksAcross;
 
     // What one row's elementwise calls cost in a task beyond their elements' work, in multiply-adds of the product: the
@@ -83,13 +79,12 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         fixed (float* po = output)
         {
             job._gateCount = 4;
-            job._cellPrev = pcp;
-            job._cell = pc;
-            job._hiddenGates = pg;
-            job._hiddenBias = null;
-            job._output = po;
-            (job._outputStride, job._outputOffset) = (outputStride, outputOffset);
-            job.Start(threads, packed.Kernel, rows, h, ph, pd + packed.Offset, pg, phid);
+            job._step = new RecurrentStepBuffers
+            {
+                Rows = rows, HPrev = ph, Gates = pg, HiddenGates = pg, CellPrev = pcp, Cell = pc, Hidden = phid,
+                Output = po, OutputStride = outputStride, OutputOffset = outputOffset,
+            };
+            job.Start(threads, packed.Kernel, rows, h, pd + packed.Offset);
         }
     }
 
@@ -117,16 +112,16 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         fixed (float* po = output)
         {
             job._gateCount = 3;
-            job._hiddenGates = phg;
-            job._hiddenN = pn;
-            job._hiddenBias = pb;
-            job._output = po;
-            (job._outputStride, job._outputOffset) = (outputStride, outputOffset);
-            job.Start(threads, packed.Kernel, rows, h, ph, pd + packed.Offset, pg, phid);
+            job._step = new RecurrentStepBuffers
+            {
+                Rows = rows, HPrev = ph, Gates = pg, HiddenGates = phg, HiddenBias = pb, HiddenN = pn, Hidden = phid,
+                Output = po, OutputStride = outputStride, OutputOffset = outputOffset,
+            };
+            job.Start(threads, packed.Kernel, rows, h, pd + packed.Offset);
         }
     }
 
-    private static void CheckOutput(Span<float> output, int rows, int h, int stride, int offset)
+    internal static void CheckOutput(ReadOnlySpan<float> output, int rows, int h, int stride, int offset)
     {
         if (stride < h || offset < 0 || offset > stride - h || output.Length < (long)(rows - 1) * stride + offset + h)
         {
@@ -135,18 +130,15 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         }
     }
 
-    private void Start(int threads, GemmKernel kernel, int rows, int h, float* hPrev, float* packed, float* gates, float* hidden)
+    private void Start(int threads, GemmKernel kernel, int rows, int h, float* packed)
     {
         _kernel = kernel;
         _mr = GemmMicroKernels.Rows(kernel);
         _nr = GemmMicroKernels.Columns(kernel);
-        (_rows, _h, _kc, _padded) = (rows, h, GemmPacking.KcFor(h), _gateCount * h);
-        _hPrev = hPrev;
+        (_rows, _h) = (rows, h);
         _packed = packed;
-        _gates = gates;
-        _hidden = hidden;
         // h_prev packed once for every task, so splitting the step finely costs no repeated packing.
-        _sharedA.Pack(false, hPrev, h, rows, h, _mr);
+        _sharedA.Pack(false, _step.HPrev, h, rows, h, _mr);
         long macs = (long)rows * _gateCount * h * h;
         threads = (int)Math.Clamp(macs >> 20, 1, threads);
         Plan(threads);
@@ -202,47 +194,60 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     protected override void RunTask(int task)
     {
         int i0 = task / _tasksAcross * _taskRows, u0 = task % _tasksAcross * _taskUnits;
-        int iEnd = Math.Min(_rows, i0 + _taskRows), u1 = Math.Min(_h, u0 + _taskUnits);
-        int h = _h, ldc = _gateCount * h;
+        RunBlock(_kernel, _gateCount, _h, _packed, in _step, _sharedA, 0, i0, Math.Min(_rows, i0 + _taskRows), u0, Math.Min(_h, u0 + _taskUnits));
+    }
+
+    /// <summary>
+    /// The step for rows [<paramref name="i0"/>, <paramref name="iEnd"/>) and hidden units [<paramref name="u0"/>,
+    /// <paramref name="u1"/>) of every gate: the product onto the block's gates, the cell, and h into the layer output.
+    /// <paramref name="packedA"/> holds h_prev's rows from <paramref name="aRow0"/> on, packed over the whole k range
+    /// (<paramref name="i0"/> - <paramref name="aRow0"/> a multiple of MR); <paramref name="packedB"/> is W_hh^T with
+    /// each gate on a panel boundary. Every element gets the same bits whatever the block.
+    /// </summary>
+    internal static void RunBlock(
+        GemmKernel kernel, int gateCount, int h, float* packedB, in RecurrentStepBuffers step, PackedRows packedA, int aRow0,
+        int i0, int iEnd, int u0, int u1)
+    {
+        int ldc = gateCount * h, rows = step.Rows, kcNominal = GemmPacking.KcFor(h);
         for (int ic = i0; ic < iEnd; ic += GemmPacking.Mc)
         {
             int mc = Math.Min(GemmPacking.Mc, iEnd - ic);
-            if (_hiddenBias != null)
+            if (step.HiddenBias != null)
             {
                 // GRU: b_hh goes into this block of the hidden gates just before the product adds onto it.
                 nint bytes = (nint)(u1 - u0) * sizeof(float);
                 for (int r = ic; r < ic + mc; r++)
                 {
-                    for (int gate = 0; gate < _gateCount; gate++)
-                        Buffer.MemoryCopy(_hiddenBias + gate * h + u0, _hiddenGates + (nint)r * ldc + gate * h + u0, bytes, bytes);
+                    for (int gate = 0; gate < gateCount; gate++)
+                        Buffer.MemoryCopy(step.HiddenBias + gate * h + u0, step.HiddenGates + (nint)r * ldc + gate * h + u0, bytes, bytes);
                 }
             }
-            for (int p0 = 0; p0 < h; p0 += _kc)
+            for (int p0 = 0; p0 < h; p0 += kcNominal)
             {
-                int kc = Math.Min(_kc, h - p0);
-                float* aPack = _sharedA.Panels(p0, ic, kc);
-                float* block = _packed + (nint)p0 * _padded;
-                for (int gate = 0; gate < _gateCount; gate++)
+                int kc = Math.Min(kcNominal, h - p0);
+                float* aPack = packedA.Panels(p0, ic - aRow0, kc);
+                float* block = packedB + (nint)p0 * ldc;
+                for (int gate = 0; gate < gateCount; gate++)
                 {
                     int j0 = gate * h + u0;
-                    GemmMacroKernel.Run(_kernel, mc, u1 - u0, kc, aPack, block + (nint)j0 * kc, _hiddenGates + (nint)ic * ldc + j0, ldc, 1f, 1f);
+                    GemmMacroKernel.Run(kernel, mc, u1 - u0, kc, aPack, block + (nint)j0 * kc, step.HiddenGates + (nint)ic * ldc + j0, ldc, 1f, 1f);
                 }
             }
-            if (_gateCount == 4)
+            if (gateCount == 4)
             {
                 LstmCell.ForwardUnits(
-                    new Span<float>(_hidden, _rows * h), new Span<float>(_cell, _rows * h), new Span<float>(_gates, _rows * ldc),
-                    new ReadOnlySpan<float>(_cellPrev, _rows * h), ic, ic + mc, u0, u1, h);
+                    new Span<float>(step.Hidden, rows * h), new Span<float>(step.Cell, rows * h), new Span<float>(step.Gates, rows * ldc),
+                    new ReadOnlySpan<float>(step.CellPrev, rows * h), ic, ic + mc, u0, u1, h);
             }
             else
             {
                 GruCell.ForwardUnits(
-                    new Span<float>(_hidden, _rows * h), new Span<float>(_hiddenN, _rows * h), new Span<float>(_gates, _rows * ldc),
-                    new ReadOnlySpan<float>(_hiddenGates, _rows * ldc), new ReadOnlySpan<float>(_hPrev, _rows * h), ic, ic + mc, u0, u1, h);
+                    new Span<float>(step.Hidden, rows * h), new Span<float>(step.HiddenN, rows * h), new Span<float>(step.Gates, rows * ldc),
+                    new ReadOnlySpan<float>(step.HiddenGates, rows * ldc), new ReadOnlySpan<float>(step.HPrev, rows * h), ic, ic + mc, u0, u1, h);
             }
             nint outBytes = (nint)(u1 - u0) * sizeof(float);
             for (int r = ic; r < ic + mc; r++)
-                Buffer.MemoryCopy(_hidden + (nint)r * h + u0, _output + (nint)r * _outputStride + _outputOffset + u0, outBytes, outBytes);
+                Buffer.MemoryCopy(step.Hidden + (nint)r * h + u0, step.Output + (nint)r * step.OutputStride + step.OutputOffset + u0, outBytes, outBytes);
         }
     }
 }
