@@ -98,6 +98,27 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void runs_are_split_by_rows_only_for_enough_rows_work_and_a_small_enough_w_hh()
+    {
+        Assert.Equal(2, RecurrentSequenceJob.Threads(2, 32, 64, 4, 256));   // config a's layers: W_hh 1 MiB
+        Assert.Equal(2, RecurrentSequenceJob.Threads(2, 32, 200, 4, 128));  // config c
+        Assert.Equal(2, RecurrentSequenceJob.Threads(4, 32, 64, 3, 256));   // config d (GRU): 2 blocks of at least 12 rows, even with 4 threads
+        Assert.Equal(1, RecurrentSequenceJob.Threads(2, 64, 100, 4, 512));  // config b: W_hh 4 MiB, split by units instead
+        Assert.Equal(1, RecurrentSequenceJob.Threads(2, 16, 64, 4, 256));   // 16 rows: blocks under 12 rows
+        Assert.Equal(1, RecurrentSequenceJob.Threads(2, 32, 2, 4, 64));     // about half a million multiply-adds
+        Assert.Equal(1, RecurrentSequenceJob.Threads(1, 32, 64, 4, 256));
+        RecurrentSequenceJob.DisabledOnThisThread = true;
+        try
+        {
+            Assert.Equal(1, RecurrentSequenceJob.Threads(2, 32, 64, 4, 256));
+        }
+        finally
+        {
+            RecurrentSequenceJob.DisabledOnThisThread = false;
+        }
+    }
+
+    [Fact]
     public void tensor_primitives_gives_the_whole_span_bits_on_sub_spans_of_whole_panels()
     {
         // What the fused step relies on: sigmoid and tanh of a block of whole kernel panels (16 or 32 floats, at least

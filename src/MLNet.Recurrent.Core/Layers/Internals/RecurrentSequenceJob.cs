@@ -22,6 +22,21 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
     internal const int MinBlockRows = 12;
 
     /// <summary>
+    /// Largest W_hh (bytes) split by rows: above it each thread would stream the whole matrix from the shared cache every
+    /// step, and splitting by hidden units (each thread its own part of W_hh) ran faster (LSTM H 512: 0.93x).
+    /// </summary>
+    internal const long MaxWeightBytes = 1 << 20;
+
+    [ThreadStatic] private static bool t_disabled;
+
+    /// <summary>Whether layers run on the calling thread take their steps one at a time (for the benchmark that compares the two).</summary>
+    internal static bool DisabledOnThisThread
+    {
+        get => t_disabled;
+        set => t_disabled = value;
+    }
+
+    /// <summary>
     /// Most steps one run takes: the threads meet after each, so a thread that was descheduled holds the other up for
     /// at most this many steps, and a run's tasks not yet begun go to whichever thread is free.
     /// </summary>
@@ -37,12 +52,14 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
     /// <summary>
     /// How many threads <paramref name="steps"/> steps of <paramref name="batch"/> rows of a <paramref name="gateCount"/>-gate
     /// layer of <paramref name="h"/> units can use (1: take the steps one at a time): blocks of at least
-    /// <see cref="MinBlockRows"/> rows, and at least about a million multiply-adds each, as a GEMM task.
+    /// <see cref="MinBlockRows"/> rows, at least about a million multiply-adds each (as a GEMM task), and a W_hh of at
+    /// most <see cref="MaxWeightBytes"/>.
     /// </summary>
     internal static int Threads(int threads, int batch, int steps, int gateCount, int h)
     {
+        if (t_disabled || (long)gateCount * h * h * sizeof(float) > MaxWeightBytes) return 1;
         long macs = (long)steps * batch * gateCount * h * h;
-        return (int)Math.Clamp(Math.Min(batch / MinBlockRows, macs >> 20), 1, Math.Min(threads, Environment.ProcessorCount));
+        return (int)Math.Clamp(Math.Min(batch / MinBlockRows, macs >> 20), 1, threads);
     }
 
     /// <summary>
