@@ -105,7 +105,7 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
         Assert.Equal(2, RecurrentSequenceJob.Threads(4, 32, 64, 3, 256));   // config d (GRU): 2 blocks of at least 12 rows, even with 4 threads
         Assert.Equal(1, RecurrentSequenceJob.Threads(2, 64, 100, 4, 512));  // config b: W_hh 4 MiB, split by units instead
         Assert.Equal(1, RecurrentSequenceJob.Threads(2, 16, 64, 4, 256));   // 16 rows: blocks under 12 rows
-        Assert.Equal(1, RecurrentSequenceJob.Threads(2, 32, 2, 4, 64));     // about half a million multiply-adds
+        Assert.Equal(1, RecurrentSequenceJob.Threads(2, 32, 2, 4, 64));     // about half a million multiply-adds per thread
         Assert.Equal(1, RecurrentSequenceJob.Threads(1, 32, 64, 4, 256));
         RecurrentSequenceJob.DisabledOnThisThread = true;
         try

@@ -52,8 +52,8 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
     /// <summary>
     /// How many threads <paramref name="steps"/> steps of <paramref name="batch"/> rows of a <paramref name="gateCount"/>-gate
     /// layer of <paramref name="h"/> units can use (1: take the steps one at a time): blocks of at least
-    /// <see cref="MinBlockRows"/> rows, at least about a million multiply-adds each (as a GEMM task), and a W_hh of at
-    /// most <see cref="MaxWeightBytes"/>.
+    /// <see cref="MinBlockRows"/> rows, at least about a million multiply-adds each over all the steps (as a GEMM task),
+    /// and a W_hh of at most <see cref="MaxWeightBytes"/>.
     /// </summary>
     internal static int Threads(int threads, int batch, int steps, int gateCount, int h)
     {
