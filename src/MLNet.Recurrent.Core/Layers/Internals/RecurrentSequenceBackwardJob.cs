@@ -62,7 +62,8 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
         fixed (int* pr = running)
         {
             job._kernel = packed.Kernel;
-            job._packedColumns = (h + GemmMicroKernels.Columns(packed.Kernel) - 1) / GemmMicroKernels.Columns(packed.Kernel) * GemmMicroKernels.Columns(packed.Kernel);
+            int nr = GemmMicroKernels.Columns(packed.Kernel);
+            job._packedColumns = (h + nr - 1) / nr * nr;
             (job._gru, job._reverse, job._h, job._batch, job._steps, job._first, job._end) = (gru, reverse, h, batch, steps, first, end);
             (job._width, job._offset) = (width, offset);
             job._packed = pd + packed.Offset;
@@ -80,14 +81,7 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
         }
     }
 
-    private void Start(int threads)
-    {
-        int blocks = Math.Max(1, threads);
-        _blockRows = (_batch + blocks - 1) / blocks;
-        blocks = (_batch + _blockRows - 1) / _blockRows;
-        RecurrentSequenceJob.EnsurePacked(ref _packedA, blocks);
-        Execute(blocks, threads);
-    }
+    private void Start(int threads) => Execute(RecurrentSequenceJob.PlanBlocks(_batch, threads, ref _packedA, out _blockRows), threads);
 
     /// <inheritdoc/>
     protected override void RunTask(int task)

@@ -110,23 +110,26 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
         }
     }
 
-    private void Start(int threads)
+    private void Start(int threads) => Execute(PlanBlocks(_batch, threads, ref _packedA, out _blockRows), threads);
+
+    /// <summary>
+    /// Splits <paramref name="batch"/> rows into one block per thread (<paramref name="blockRows"/> rows each, the last
+    /// block the rest), grows a job's per-block packing buffers to match (they stay with the job, so a steady state
+    /// allocates nothing) and returns the number of blocks.
+    /// </summary>
+    internal static int PlanBlocks(int batch, int threads, ref PackedRows[] packed, out int blockRows)
     {
         int blocks = Math.Max(1, threads);
-        _blockRows = (_batch + blocks - 1) / blocks;
-        blocks = (_batch + _blockRows - 1) / _blockRows;
-        EnsurePacked(ref _packedA, blocks);
-        Execute(blocks, threads);
-    }
-
-    /// <summary>Grows a job's per-block packing buffers to <paramref name="blocks"/> (they stay with the job, so a steady state allocates nothing).</summary>
-    internal static void EnsurePacked(ref PackedRows[] packed, int blocks)
-    {
-        if (packed.Length >= blocks) return;
-        var grown = new PackedRows[blocks];
-        packed.CopyTo(grown, 0);
-        for (int b = packed.Length; b < blocks; b++) grown[b] = new PackedRows();
-        packed = grown;
+        blockRows = (batch + blocks - 1) / blocks;
+        blocks = (batch + blockRows - 1) / blockRows;
+        if (packed.Length < blocks)
+        {
+            var grown = new PackedRows[blocks];
+            packed.CopyTo(grown, 0);
+            for (int b = packed.Length; b < blocks; b++) grown[b] = new PackedRows();
+            packed = grown;
+        }
+        return blocks;
     }
 
     /// <inheritdoc/>
