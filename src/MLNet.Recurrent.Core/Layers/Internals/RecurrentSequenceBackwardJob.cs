@@ -93,8 +93,7 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
         float* dhgBase = _gru ? _hiddenGatesGrad : _gatesGrad;
         for (int s = _first; s > _end; s--)
         {
-            int t = _reverse ? _steps - 1 - s : s;
-            int previous = _reverse ? t + 1 : t, current = _reverse ? t : t + 1;
+            var (t, previous, current) = RecurrentSequenceJob.Slots(_reverse, _steps, s);
             int n = _running[t];
             float* dxg = _gatesGrad + t * gatesStep, dhg = dhgBase + t * gatesStep;
             int iEnd = Math.Min(r1, n);

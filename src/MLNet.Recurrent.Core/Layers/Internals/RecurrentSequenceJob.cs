@@ -13,8 +13,7 @@ namespace MLNet.Recurrent.Core.Layers.Internals;
 /// Bit-identical to taking the steps one at a time: every element of the product gets the same chain whatever rows its
 /// block holds (<see cref="GemmMacroKernel"/>, and <see cref="GemmRowKernel"/> for the steps with one or two rows
 /// running), and the cell runs on whole rows. Rows not running at a step carry their state and get a zero output, as in
-/// the step-by-step loop. Slots follow the layer's state layout: the forward direction reads
-/// slot t and writes t + 1, the reverse one reads t + 1 and writes t.
+/// the step-by-step loop. Slots follow the layer's state layout (<see cref="Slots"/>).
 /// </remarks>
 internal sealed unsafe class RecurrentSequenceJob : ParallelJob
 {
@@ -23,7 +22,8 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
 
     /// <summary>
     /// Largest W_hh (bytes) split by rows: above it each thread would stream the whole matrix from the shared cache every
-    /// step, and splitting by hidden units (each thread its own part of W_hh) ran faster (LSTM H 512: 0.93x).
+    /// step, and splitting by hidden units (each thread its own part of W_hh) ran faster (LSTM H 512, B 64: split by rows
+    /// took 1.07x the time in a one-off in-process comparison made before this limit existed; `split` now refuses the shape).
     /// </summary>
     internal const long MaxWeightBytes = 1 << 20;
 
@@ -132,6 +132,16 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
         return blocks;
     }
 
+    /// <summary>
+    /// The time of the s-th step a direction takes and the state slots it reads and writes, as the layer lays them out:
+    /// forward t = s, reading slot t and writing t + 1; reverse t = T - 1 - s, reading t + 1 and writing t.
+    /// </summary>
+    internal static (int Time, int Previous, int Current) Slots(bool reverse, int steps, int s)
+    {
+        int t = reverse ? steps - 1 - s : s;
+        return reverse ? (t, t + 1, t) : (t, t, t + 1);
+    }
+
     /// <inheritdoc/>
     protected override void RunTask(int task)
     {
@@ -141,8 +151,7 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
         nint slot = (nint)batch * h;
         for (int s = _first; s < _end; s++)
         {
-            int t = _reverse ? _steps - 1 - s : s;
-            int previous = _reverse ? t + 1 : t, current = _reverse ? t : t + 1;
+            var (t, previous, current) = Slots(_reverse, _steps, s);
             int n = _running[t];
             float* hPrev = _states + previous * slot, hCur = _states + current * slot;
             float* output = _output + (nint)t * batch * _width;
