@@ -16,7 +16,10 @@ namespace MLNet.Recurrent.Core.Numerics.Internals;
 /// </summary>
 internal static unsafe partial class GemmMicroKernels
 {
-    /// <summary>Whether the hardware fuses multiply-add; when it does not, every path uses a*b+c instead.</summary>
+    /// <summary>
+    /// Whether the hardware fuses multiply-add; when it does not, every path uses a*b+c instead, and only the scalar and
+    /// 128-bit kernels run (<see cref="Supports"/>).
+    /// </summary>
     internal static bool UseFma
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -31,13 +34,23 @@ internal static unsafe partial class GemmMicroKernels
     private static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
         UseFma ? Vector128.FusedMultiplyAdd(a, b, c) : a * b + c;
 
+    // The 256- and 512-bit kernels fuse unconditionally: they run only where the hardware fuses (Supports), and a
+    // conditional here costs the 6 x 16 kernel a register move per pair of multiply-adds on AVX2. With all 16 ymm
+    // registers in use, the inlined conditional's result temporary makes the JIT write the product into the dying
+    // broadcast register and copy it to the accumulator (vfmadd213ps + vmovaps) instead of one vfmadd231ps.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        UseFma ? Vector256.FusedMultiplyAdd(a, b, c) : a * b + c;
+    internal static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        Vector256.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
-        UseFma ? Vector512.FusedMultiplyAdd(a, b, c) : a * b + c;
+        Vector512.FusedMultiplyAdd(a, b, c);
+
+    /// <summary>
+    /// Whether <paramref name="kernel"/> can run here with the one chain every path shares: the 256- and 512-bit kernels
+    /// need fused multiply-add in hardware (the 512-bit one runs in software where AVX-512 is missing, as in tests).
+    /// </summary>
+    internal static bool Supports(GemmKernel kernel) => kernel is GemmKernel.Scalar or GemmKernel.Vector128 || UseFma;
 
     /// <summary>Tile rows of <paramref name="kernel"/>.</summary>
     internal static int Rows(GemmKernel kernel) => kernel == GemmKernel.Scalar ? 4 : 6;
@@ -63,6 +76,7 @@ internal static unsafe partial class GemmMicroKernels
     {
         GemmKernel.Scalar => &Scalar4x4,
         GemmKernel.Vector128 => &Vector128Kernel6x8,
+        _ when !Supports(kernel) => throw new PlatformNotSupportedException($"The {kernel} GEMM kernel needs fused multiply-add, which this processor lacks."),
         GemmKernel.Vector256 => &Vector256Kernel6x16,
         _ => &Vector512Kernel6x32,
     };

@@ -16,13 +16,13 @@ internal static unsafe class GemmRowKernel
     /// <summary>Rows up to which the row kernel beats the blocked one.</summary>
     internal const int MaxRows = 2;
 
-    /// <summary>Whether the panel layout of <paramref name="kernel"/> suits the row kernel (panels a multiple of 8 wide).</summary>
+    /// <summary>Whether the row kernel runs here (256-bit vectors with fused multiply-add) for the panel layout of <paramref name="kernel"/> (panels a multiple of 8 wide).</summary>
     internal static bool Supports(GemmKernel kernel) =>
-        Vector256.IsHardwareAccelerated && GemmMicroKernels.Columns(kernel) % 8 == 0;
+        Vector256.IsHardwareAccelerated && GemmMicroKernels.UseFma && GemmMicroKernels.Columns(kernel) % 8 == 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        GemmMicroKernels.UseFma ? Vector256.FusedMultiplyAdd(a, b, c) : a * b + c;
+        GemmMicroKernels.MulAdd(a, b, c);
 
     /// <summary><c>C = alpha * A * B + beta * C</c> for A not transposed, B packed (panels of <paramref name="nr"/>).</summary>
     [SkipLocalsInit]
