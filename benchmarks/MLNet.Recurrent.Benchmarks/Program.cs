@@ -7,7 +7,8 @@ using MLNet.Recurrent.Benchmarks;
 // (PeakMode); `-- costcurves` measures tokens/s and memory against T, H and B (CostCurves); `-- quick` runs a Stopwatch loop over the same shapes and prints GFLOP/s;
 // `-- esn-quick [units,...] [threads]` times the parts of an echo state network fit (QuickEchoState);
 // `-- cpu CONFIGS MODES [SECONDS]` times configs on one thread by its CPU clock, for A/B of a change (CpuTimeMode);
-// `-- split CELL H B T [infer|train] [ROUNDS]` compares a layer's two ways of sharing its steps between threads (SplitMode).
+// `-- split CELL H B T [infer|train] [ROUNDS]` compares a layer's two ways of sharing its steps between threads (SplitMode);
+// `-- rowstep [ROUNDS]` compares latency e's one-row steps split between threads and kept on the caller (RowStepMode).
 if (args is ["peak", ..])
     return PeakMode.Run(args[1..]);
 if (args is ["costcurves", ..])
@@ -16,6 +17,8 @@ if (args is ["cpu", ..])
     return CpuTimeMode.Run(args[1..]);
 if (args is ["split", ..])
     return SplitMode.Run(args[1..]);
+if (args is ["rowstep", ..])
+    return RowStepMode.Run(args[1..]);
 if (args is ["costplot", ..])
     return CostPlot.Run(args[1..]);
 if (args.Contains("--json") || args.Contains("--configs"))

@@ -13,9 +13,9 @@ namespace MLNet.Recurrent.Core.Tests.Layers;
 /// layer forced onto the two-stage path (product, then the cell) on the same thread: outputs, final states, input and
 /// initial-state gradients and every parameter gradient of a training step must agree bit for bit, for hidden sizes
 /// the fused step takes (multiples of the kernel's panel width) and those it leaves to the two-stage path, batch sizes
-/// from one row (always two-stage) to several row panels, leaving every count of edge rows (1 to 5) under the last full
-/// row panel at some step, with ragged lengths so the running rows shrink, on 1 and 2
-/// threads (H 512 with few rows makes two-thread tasks that own parts of the hidden units), and over long ragged batches
+/// from one row (the row kernel, split between 2 threads by hidden units from H 128) to several row panels, leaving every
+/// count of edge rows (1 to 5) under the last full row panel at some step, with ragged lengths so the running rows
+/// shrink, on 1 and 2 threads (H 512 with few rows makes two-thread tasks that own parts of the hidden units), and over long ragged batches
 /// that 2 threads take in runs of steps split by rows (<see cref="RecurrentSequenceJob"/>,
 /// <see cref="RecurrentSequenceBackwardJob"/>). Bidirectional, so both directions' state slots are covered.
 /// </summary>
@@ -143,15 +143,19 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
     [Theory]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Gru)]
-    public void fused_step_applies_to_panel_multiples_above_two_rows_and_falls_back_otherwise(CellType cell)
+    public void fused_step_applies_to_panel_multiples_and_falls_back_otherwise(CellType cell)
     {
         int gateCount = cell == CellType.Lstm ? 4 : 3;
+        var kernel = GemmMicroKernels.Best;
         bool Supports(int rows, int h) =>
             RecurrentStepJob.Supports(Gemm.Pack(transposeB: true, k: h, n: gateCount * h, new float[gateCount * h * h], ldb: h), rows, h, gateCount);
         Assert.True(Supports(3, 64));
         Assert.True(Supports(64, 256));
-        Assert.False(Supports(2, 64));
+        // One or two rows take the row kernel, where the machine has one.
+        Assert.Equal(GemmRowKernel.Supports(kernel), Supports(1, 64));
+        Assert.Equal(GemmRowKernel.Supports(kernel), Supports(2, 64));
         Assert.False(Supports(32, 40));
+        Assert.False(Supports(1, 40));
         RecurrentStepJob.DisabledOnThisThread = true;
         try
         {
@@ -161,6 +165,16 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
         {
             RecurrentStepJob.DisabledOnThisThread = false;
         }
+    }
+
+    [Fact]
+    public void one_or_two_row_steps_are_split_between_threads_from_two_to_the_sixteen_multiply_adds_per_row()
+    {
+        Assert.Equal(2, RecurrentStepJob.RowKernelThreads(2, 4, 128));
+        Assert.Equal(1, RecurrentStepJob.RowKernelThreads(2, 4, 112));
+        Assert.Equal(2, RecurrentStepJob.RowKernelThreads(2, 3, 160));
+        Assert.Equal(1, RecurrentStepJob.RowKernelThreads(2, 3, 144));
+        Assert.Equal(1, RecurrentStepJob.RowKernelThreads(1, 4, 512));
     }
 
     [Theory]

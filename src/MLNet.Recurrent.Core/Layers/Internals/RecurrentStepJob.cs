@@ -54,8 +54,16 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     /// hidden size <paramref name="h"/> can take the fused step.
     /// </summary>
     internal static bool Supports(Gemm.PackedMatrix packed, int rows, int h, int gateCount) =>
-        !t_disabled && rows > GemmRowKernel.MaxRows && packed.Kernel != GemmKernel.Scalar && h % GemmMicroKernels.Columns(packed.Kernel) == 0
-        && packed.Rows == h && packed.Columns == gateCount * h;
+        !t_disabled && packed.Kernel != GemmKernel.Scalar && (rows > GemmRowKernel.MaxRows || GemmRowKernel.Supports(packed.Kernel))
+        && h % GemmMicroKernels.Columns(packed.Kernel) == 0 && packed.Rows == h && packed.Columns == gateCount * h;
+
+    /// <summary>
+    /// The threads a step takes when it has at most <see cref="GemmRowKernel.MaxRows"/> rows
+    /// (one sequence served, a token generated): all of them from 2^16 multiply-adds per row (an LSTM from H 128, a GRU
+    /// from H 148), where reading W_hh from the L2 cache bounds the step and each core then keeps its part of W_hh in
+    /// its own L2; one below that.
+    /// </summary>
+    internal static int RowKernelThreads(int threads, int gateCount, int h) => (long)gateCount * h * h >= 1 << 16 ? threads : 1;
 
     /// <summary>
     /// Runs one step for the first <paramref name="rows"/> rows: <c>gates += hPrev W_hh^T</c>, then the LSTM cell, then
@@ -137,11 +145,20 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         _nr = GemmMicroKernels.Columns(kernel);
         (_rows, _h) = (rows, h);
         _packed = packed;
-        // h_prev packed once for every task, so splitting the step finely costs no repeated packing.
-        _sharedA.Pack(false, _step.HPrev, h, rows, h, _mr);
         long macs = (long)rows * _gateCount * h * h;
-        threads = (int)Math.Clamp(macs >> 20, 1, threads);
-        Plan(threads);
+        if (rows <= GemmRowKernel.MaxRows)
+        {
+            // The row kernel reads h_prev as it is; one block of units per thread, each a contiguous part of every gate.
+            threads = RowKernelThreads(threads, _gateCount, h);
+            SetGrid(1, (h / _nr + threads - 1) / threads);
+        }
+        else
+        {
+            // h_prev packed once for every task, so splitting the step finely costs no repeated packing.
+            _sharedA.Pack(false, _step.HPrev, h, rows, h, _mr);
+            threads = (int)Math.Clamp(macs >> 20, 1, threads);
+            Plan(threads);
+        }
         int tasks = ((rows + _taskRows - 1) / _taskRows) * _tasksAcross;
         Execute(tasks, threads);
     }
@@ -201,8 +218,9 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
     /// The step for rows [<paramref name="i0"/>, <paramref name="iEnd"/>) and hidden units [<paramref name="u0"/>,
     /// <paramref name="u1"/>) of every gate: the product onto the block's gates, the cell, and h into the layer output.
     /// <paramref name="packedA"/> holds h_prev's rows from <paramref name="aRow0"/> on, packed over the whole k range
-    /// (<paramref name="i0"/> - <paramref name="aRow0"/> a multiple of MR); <paramref name="packedB"/> is W_hh^T with
-    /// each gate on a panel boundary. Every element gets the same bits whatever the block.
+    /// (<paramref name="i0"/> - <paramref name="aRow0"/> a multiple of MR), except for a step of at most
+    /// <see cref="GemmRowKernel.MaxRows"/> rows, which the row kernel reads unpacked; <paramref name="packedB"/> is W_hh^T
+    /// with each gate on a panel boundary. Every element gets the same bits whatever the block.
     /// </summary>
     internal static void RunBlock(
         GemmKernel kernel, int gateCount, int h, float* packedB, in RecurrentStepBuffers step, PackedRows packedA, int aRow0,
@@ -222,15 +240,25 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
                         Buffer.MemoryCopy(step.HiddenBias + gate * h + u0, step.HiddenGates + (nint)r * ldc + gate * h + u0, bytes, bytes);
                 }
             }
-            for (int p0 = 0; p0 < h; p0 += kcNominal)
+            if (rows <= GemmRowKernel.MaxRows)
             {
-                int kc = Math.Min(kcNominal, h - p0);
-                float* aPack = packedA.Panels(p0, ic - aRow0, kc);
-                float* block = packedB + (nint)p0 * ldc;
-                for (int gate = 0; gate < gateCount; gate++)
+                // One or two rows: the row kernel, straight from h_prev (the same chains as the macro-kernel's).
+                GemmRowKernel.RunGates(
+                    mc, gateCount, h, u0, u1, 1f, step.HPrev + (nint)ic * h, h, packedB, GemmMicroKernels.Columns(kernel), 1f,
+                    step.HiddenGates + (nint)ic * ldc, ldc);
+            }
+            else
+            {
+                for (int p0 = 0; p0 < h; p0 += kcNominal)
                 {
-                    int j0 = gate * h + u0;
-                    GemmMacroKernel.Run(kernel, mc, u1 - u0, kc, aPack, block + (nint)j0 * kc, step.HiddenGates + (nint)ic * ldc + j0, ldc, 1f, 1f);
+                    int kc = Math.Min(kcNominal, h - p0);
+                    float* aPack = packedA.Panels(p0, ic - aRow0, kc);
+                    float* block = packedB + (nint)p0 * ldc;
+                    for (int gate = 0; gate < gateCount; gate++)
+                    {
+                        int j0 = gate * h + u0;
+                        GemmMacroKernel.Run(kernel, mc, u1 - u0, kc, aPack, block + (nint)j0 * kc, step.HiddenGates + (nint)ic * ldc + j0, ldc, 1f, 1f);
+                    }
                 }
             }
             if (gateCount == 4)
