@@ -145,7 +145,6 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         _nr = GemmMicroKernels.Columns(kernel);
         (_rows, _h) = (rows, h);
         _packed = packed;
-        long macs = (long)rows * _gateCount * h * h;
         if (rows <= GemmRowKernel.MaxRows)
         {
             // The row kernel reads h_prev as it is; one block of units per thread, each a contiguous part of every gate.
@@ -156,6 +155,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
         {
             // h_prev packed once for every task, so splitting the step finely costs no repeated packing.
             _sharedA.Pack(false, _step.HPrev, h, rows, h, _mr);
+            long macs = (long)rows * _gateCount * h * h;
             threads = (int)Math.Clamp(macs >> 20, 1, threads);
             Plan(threads);
         }

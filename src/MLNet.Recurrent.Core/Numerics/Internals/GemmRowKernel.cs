@@ -9,7 +9,8 @@ namespace MLNet.Recurrent.Core.Numerics.Internals;
 /// serve the 1 to 5 rows under full 6-row panels of bigger products). Each element is the same chain as in
 /// the micro-kernels — fused multiply-adds in k order from zero per k block, then <c>alpha * x</c>, then
 /// <c>fma(c, beta, .)</c> (beta 1 after the first k block) — so results are bit-identical to the blocked path.
-/// Runs on the calling thread: one row of B is read once, and the hand-off would cost more than it saves.
+/// A call runs on the calling thread; a recurrent step of one or two rows is split between threads by the fused step
+/// (<c>RecurrentStepJob</c>), each task one block of units of every gate (<see cref="RunGates"/>).
 /// </summary>
 internal static unsafe class GemmRowKernel
 {
