@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using MLNet.Recurrent.Core.Layers.Internals;
 using MLNet.Recurrent.Core.Numerics;
@@ -21,38 +20,22 @@ internal static class RowStepMode
         int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
         const int calls = 30;
         using var workload = new RecurrentWorkload(RecurrentConfig.E);
-        string[] names = ["split, 2 threads", "caller, 2 threads", "1 thread"];
-        var times = new List<double>[] { [], [], [] };
         int saved = ComputeSettings.MaxThreads;
-        try
-        {
-            for (int round = -10; round < rounds; round++)
+        var times = InTurnModes.Measure(rounds, 10, calls,
+            mode =>
             {
-                for (int mode = 0; mode < 3; mode++)
-                {
-                    ComputeSettings.MaxThreads = mode == 2 ? 1 : 2;
-                    RecurrentStepJob.DisabledOnThisThread = mode == 1;
-                    var clock = Stopwatch.StartNew();
-                    for (int i = 0; i < calls; i++) workload.Infer();
-                    // The first rounds warm the JIT and the caches; they are not kept.
-                    if (round >= 0) times[mode].Add(clock.Elapsed.TotalMilliseconds / calls);
-                }
-            }
-        }
-        finally
-        {
-            ComputeSettings.MaxThreads = saved;
-            RecurrentStepJob.DisabledOnThisThread = false;
-        }
+                ComputeSettings.MaxThreads = mode == 2 ? 1 : 2;
+                RecurrentStepJob.DisabledOnThisThread = mode == 1;
+            },
+            () =>
+            {
+                ComputeSettings.MaxThreads = saved;
+                RecurrentStepJob.DisabledOnThisThread = false;
+            },
+            () => workload.Infer());
 
         Console.WriteLine($"latency e (B 1, T 100, LSTM 128); {rounds} rounds of {calls} calls per mode; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
-        for (int mode = 0; mode < 3; mode++)
-        {
-            double[] sorted = [.. times[mode].Order()];
-            Console.WriteLine($"  {names[mode],-17} median {sorted[sorted.Length / 2],8:F3} ms   p25 {sorted[sorted.Length / 4],8:F3}   min {sorted[0],8:F3}");
-        }
-        double[] ratios = [.. Enumerable.Range(0, rounds).Select(r => times[1][r] / times[0][r]).Order()];
-        Console.WriteLine($"  caller / split per round: median {ratios[rounds / 2]:F3} [{ratios[0]:F3}-{ratios[^1]:F3}]");
+        InTurnModes.Print(times, ["split, 2 threads", "caller, 2 threads", "1 thread"], "caller / split");
         return 0;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using MLNet.Recurrent.Core.Layers;
 using MLNet.Recurrent.Core.Layers.Internals;
@@ -54,38 +53,22 @@ internal static class SplitMode
             if (train) layer.Backward(dx, dh0, null, null, dy, null, null);
         }
 
-        string[] names = ["rows, 2 threads", "units, 2 threads", "1 thread"];
-        var times = new List<double>[] { [], [], [] };
         int saved = ComputeSettings.MaxThreads;
-        try
-        {
-            for (int round = -3; round < rounds; round++)
+        var times = InTurnModes.Measure(rounds, 3, calls,
+            mode =>
             {
-                for (int mode = 0; mode < 3; mode++)
-                {
-                    ComputeSettings.MaxThreads = mode == 2 ? 1 : 2;
-                    RecurrentSequenceJob.DisabledOnThisThread = mode == 1;
-                    var clock = Stopwatch.StartNew();
-                    for (int i = 0; i < calls; i++) Call();
-                    // The first rounds warm the JIT and the caches; they are not kept.
-                    if (round >= 0) times[mode].Add(clock.Elapsed.TotalMilliseconds / calls);
-                }
-            }
-        }
-        finally
-        {
-            ComputeSettings.MaxThreads = saved;
-            RecurrentSequenceJob.DisabledOnThisThread = false;
-        }
+                ComputeSettings.MaxThreads = mode == 2 ? 1 : 2;
+                RecurrentSequenceJob.DisabledOnThisThread = mode == 1;
+            },
+            () =>
+            {
+                ComputeSettings.MaxThreads = saved;
+                RecurrentSequenceJob.DisabledOnThisThread = false;
+            },
+            Call);
 
         Console.WriteLine($"{cell} H {h}, B {batch}, T {steps}, input 64, {(train ? "forward + backward" : "forward")}; {rounds} rounds of {calls} calls per mode; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
-        for (int mode = 0; mode < 3; mode++)
-        {
-            double[] sorted = [.. times[mode].Order()];
-            Console.WriteLine($"  {names[mode],-17} median {sorted[sorted.Length / 2],8:F3} ms   p25 {sorted[sorted.Length / 4],8:F3}   min {sorted[0],8:F3}");
-        }
-        double[] ratios = [.. Enumerable.Range(0, rounds).Select(r => times[1][r] / times[0][r]).Order()];
-        Console.WriteLine($"  units / rows per round: median {ratios[rounds / 2]:F3} [{ratios[0]:F3}-{ratios[^1]:F3}]");
+        InTurnModes.Print(times, ["rows, 2 threads", "units, 2 threads", "1 thread"], "units / rows");
         return 0;
     }
 
