@@ -38,6 +38,17 @@ internal static unsafe class GemmPacking
             {
                 // A is stored k x m: each k gives `rows` contiguous values.
                 float* src = a + p0 * lda + i0 + ir;
+                if (rows == 6 && mr == 6)
+                {
+                    // Four and two values per k as two moves instead of six scalar copies.
+                    for (int p = 0; p < kc; p++, src += lda)
+                    {
+                        float* d = dst + p * 6;
+                        Vector128.Store(Vector128.Load(src), d);
+                        *(long*)(d + 4) = *(long*)(src + 4);
+                    }
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, src += lda)
                 {
                     float* d = dst + p * mr;
@@ -45,6 +56,10 @@ internal static unsafe class GemmPacking
                     for (; r < rows; r++) d[r] = src[r];
                     for (; r < mr; r++) d[r] = 0;
                 }
+            }
+            else if (Avx.IsSupported && rows == 6 && mr == 6)
+            {
+                PackRowsAvx(a + (i0 + ir) * lda + p0, lda, kc, dst);
             }
             else
             {
@@ -106,6 +121,55 @@ internal static unsafe class GemmPacking
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// One full six-row panel of a row-major A: <c>dst[p * 6 + r] = src[r * lda + p]</c>, eight k at a time as an 8 x 8
+    /// register transpose of the six rows (two rows of zeros), each k's six values then stored as four and two (the
+    /// strided scalar copy took a fifth of a training step where a product's columns are few, config b).
+    /// </summary>
+    private static void PackRowsAvx(float* src, nint lda, int kc, float* dst)
+    {
+        int p = 0;
+        var zero = Vector256<float>.Zero;
+        for (; p + 8 <= kc; p += 8)
+        {
+            float* s = src + p;
+            var r0 = Avx.LoadVector256(s);
+            var r1 = Avx.LoadVector256(s + lda);
+            var r2 = Avx.LoadVector256(s + 2 * lda);
+            var r3 = Avx.LoadVector256(s + 3 * lda);
+            var r4 = Avx.LoadVector256(s + 4 * lda);
+            var r5 = Avx.LoadVector256(s + 5 * lda);
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+            Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, zero, 0x44), u5 = Avx.Shuffle(t4, zero, 0xEE);
+            Vector256<float> u6 = Avx.Shuffle(t5, zero, 0x44), u7 = Avx.Shuffle(t5, zero, 0xEE);
+            // Column j of the eight k: rows 0-3 from u[j % 4] and rows 4-5 from u[4 + j % 4], low lanes for j < 4.
+            float* d = dst + p * 6;
+            StoreSix(d, u0.GetLower(), u4.GetLower());
+            StoreSix(d + 6, u1.GetLower(), u5.GetLower());
+            StoreSix(d + 12, u2.GetLower(), u6.GetLower());
+            StoreSix(d + 18, u3.GetLower(), u7.GetLower());
+            StoreSix(d + 24, u0.GetUpper(), u4.GetUpper());
+            StoreSix(d + 30, u1.GetUpper(), u5.GetUpper());
+            StoreSix(d + 36, u2.GetUpper(), u6.GetUpper());
+            StoreSix(d + 42, u3.GetUpper(), u7.GetUpper());
+        }
+        for (; p < kc; p++)
+        {
+            for (int r = 0; r < 6; r++) dst[p * 6 + r] = src[r * lda + p];
+        }
+    }
+
+    /// <summary>Rows 0-3 of one k from <paramref name="low"/> and rows 4-5 from the low two lanes of <paramref name="high"/>.</summary>
+    private static void StoreSix(float* d, Vector128<float> low, Vector128<float> high)
+    {
+        Vector128.Store(low, d);
+        Sse2.StoreLow((double*)(d + 4), high.AsDouble());
     }
 
     /// <summary>
