@@ -31,33 +31,15 @@ internal static unsafe class GemmPacking
     /// <summary>Packs rows [i0, i0 + mc) by k [p0, p0 + kc) of op(A) into MR-row panels at <paramref name="dst"/>.</summary>
     internal static void PackA(bool transpose, float* a, nint lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
+        if (transpose)
+        {
+            PackTransposedA(a + p0 * lda + i0, lda, mc, kc, mr, dst);
+            return;
+        }
         for (int ir = 0; ir < mc; ir += mr, dst += kc * mr)
         {
             int rows = Math.Min(mr, mc - ir);
-            if (transpose)
-            {
-                // A is stored k x m: each k gives `rows` contiguous values.
-                float* src = a + p0 * lda + i0 + ir;
-                if (rows == 6 && mr == 6)
-                {
-                    // Four and two values per k as two moves instead of six scalar copies.
-                    for (int p = 0; p < kc; p++, src += lda)
-                    {
-                        float* d = dst + p * 6;
-                        Vector128.Store(Vector128.Load(src), d);
-                        *(long*)(d + 4) = *(long*)(src + 4);
-                    }
-                    continue;
-                }
-                for (int p = 0; p < kc; p++, src += lda)
-                {
-                    float* d = dst + p * mr;
-                    int r = 0;
-                    for (; r < rows; r++) d[r] = src[r];
-                    for (; r < mr; r++) d[r] = 0;
-                }
-            }
-            else if (Avx.IsSupported && rows == 6 && mr == 6)
+            if (Avx.IsSupported && rows == 6 && mr == 6)
             {
                 PackRowsAvx(a + (i0 + ir) * lda + p0, lda, kc, dst);
             }
@@ -73,6 +55,33 @@ internal static unsafe class GemmPacking
                 {
                     for (int p = 0; p < kc; p++) dst[p * mr + r] = 0;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The panels of A stored k x m (<paramref name="src"/> at row p0, column i0): each k's <paramref name="mc"/> values
+    /// are contiguous, so they are read once, k by k, and dealt out to the panels (a panel at a time, each k read
+    /// 24 bytes from a different cache line, most of whose bytes were gone by the time the next panel wanted them).
+    /// </summary>
+    private static void PackTransposedA(float* src, nint lda, int mc, int kc, int mr, float* dst)
+    {
+        int fullPanels = mr == 6 ? mc / 6 : 0, tail = mc - fullPanels * mr;
+        nint panelSize = (nint)kc * mr;
+        for (int p = 0; p < kc; p++, src += lda)
+        {
+            float* s = src, d = dst + p * mr;
+            for (int q = 0; q < fullPanels; q++, s += 6, d += panelSize)
+            {
+                // Four and two values as two moves instead of six scalar copies.
+                Vector128.Store(Vector128.Load(s), d);
+                *(long*)(d + 4) = *(long*)(s + 4);
+            }
+            for (int ir = 0; ir < tail; ir += mr, s += mr, d += panelSize)
+            {
+                int rows = Math.Min(mr, tail - ir), r = 0;
+                for (; r < rows; r++) d[r] = s[r];
+                for (; r < mr; r++) d[r] = 0;
             }
         }
     }
@@ -105,9 +114,14 @@ internal static unsafe class GemmPacking
             else
             {
                 float* src = b + p0 * ldb + j0 + jr;
-                if (cols == nr)
+                if (cols == nr && nr % 8 == 0 && Vector256.IsHardwareAccelerated)
                 {
-                    for (int p = 0; p < kc; p++, src += ldb) Buffer.MemoryCopy(src, dst + p * nr, nr * sizeof(float), nr * sizeof(float));
+                    // A panel row is two or four 32-byte moves; a copy call per row cost more than the copy.
+                    for (int p = 0; p < kc; p++, src += ldb)
+                    {
+                        float* d = dst + p * nr;
+                        for (int j = 0; j < nr; j += 8) Vector256.Store(Vector256.Load(src + j), d + j);
+                    }
                 }
                 else
                 {
