@@ -139,8 +139,8 @@ public sealed partial class RecurrentLayer
 
         Span<float> y = layerOutput.Span;
         int width = _dirs * h, offset = dir.Reverse ? h : 0;
-        int gateCount = lstm ? 4 : 3;
-        int blockThreads = (lstm || gru) && RecurrentStepJob.Supports(whh, batch, h, gateCount)
+        int gateCount = lstm ? 4 : gru ? 3 : 1;
+        int blockThreads = RecurrentStepJob.Supports(whh, batch, h, gateCount)
             ? RecurrentSequenceJob.Threads(ComputeSettings.MaxThreads, batch, steps, gateCount, h) : 1;
         for (int s = 0; s < steps; s++)
         {
@@ -148,7 +148,7 @@ public sealed partial class RecurrentLayer
             {
                 // The next steps split by rows instead of one at a time: one hand-off for them all.
                 int end = Math.Min(steps, s + RecurrentSequenceJob.MaxSteps);
-                RecurrentSequenceJob.Run(blockThreads, whh, gateCount, h, batch, steps, dir.Reverse, s, end, _running, hs, cs, gates,
+                RecurrentSequenceJob.Run(blockThreads, whh, gateCount, relu, h, batch, steps, dir.Reverse, s, end, _running, hs, cs, gates,
                     gru ? _hiddenGates.Span : default, gru ? dir.HiddenN.Span : default, gru ? dir.HiddenBias.Value : default, y, width, offset);
                 s = end - 1;
                 continue;
@@ -184,6 +184,11 @@ public sealed partial class RecurrentLayer
                     RecurrentStepJob.Run(ComputeSettings.MaxThreads, whh, n, h, hPrev, g,
                         cs.Slice(dir.PreviousSlot(t) * batch * h, batch * h), cs.Slice(dir.CurrentSlot(t) * batch * h, batch * h), hCur,
                         stepOutput, width, offset);
+                    written = true;
+                }
+                else if (!lstm && RecurrentStepJob.Supports(whh, n, h, 1))
+                {
+                    RecurrentStepJob.RunRnn(ComputeSettings.MaxThreads, whh, n, h, relu, hPrev, g, hCur, stepOutput, width, offset);
                     written = true;
                 }
                 else

@@ -25,6 +25,24 @@ public static class RnnCell
         a.CopyTo(hidden);
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> for rows [<paramref name="row0"/>, <paramref name="row1"/>) and hidden units
+    /// [<paramref name="unit0"/>, <paramref name="unit1"/>) only, the part of a step one task of the fused recurrent step
+    /// owns: the same TensorPrimitives call on each row's sub-span, which gives the bits of the whole-span call when the
+    /// sub-span is whole GEMM panels (see <see cref="LstmCell.ForwardUnits"/>).
+    /// </summary>
+    internal static void ForwardUnits(Span<float> hidden, Span<float> gates, int row0, int row1, int unit0, int unit1, int hiddenSize, bool relu)
+    {
+        int h = hiddenSize, len = unit1 - unit0;
+        for (int r = row0; r < row1; r++)
+        {
+            Span<float> a = gates.Slice(r * h + unit0, len);
+            if (relu) TensorPrimitives.Max(a, 0f, a);
+            else TensorPrimitives.Tanh(a, a);
+            a.CopyTo(hidden.Slice(r * h + unit0, len));
+        }
+    }
+
     /// <summary>Back-propagates one step: <c>da = dh * tanh'(a)</c> (<c>1 - h^2</c>) or <c>dh * [h &gt; 0]</c>.</summary>
     /// <param name="gatesGrad">da, <c>[rows, H]</c>: written (overwritten).</param>
     /// <param name="hiddenGrad">dh, <c>[rows, H]</c>: the total gradient reaching h (output and next step).</param>

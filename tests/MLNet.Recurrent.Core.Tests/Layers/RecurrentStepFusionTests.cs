@@ -38,14 +38,20 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
     [InlineData(CellType.Gru, 256)]
     [InlineData(CellType.Lstm, 512)]
     [InlineData(CellType.Gru, 512)]
+    [InlineData(CellType.RnnTanh, 16)]
+    [InlineData(CellType.RnnTanh, 40)]
+    [InlineData(CellType.RnnTanh, 256)]
+    [InlineData(CellType.RnnRelu, 64)]
+    [InlineData(CellType.RnnTanh, 1024)]
     public void fused_step_gives_the_bits_of_the_two_stage_step_in_forward_and_gradients(CellType cell, int hidden)
     {
-        int gateCount = cell == CellType.Lstm ? 4 : 3;
+        int gateCount = GateCount(cell);
         // H 512 with few rows: the only shapes here whose product is big enough for two threads (2^21 multiply-adds)
         // while one row panel cannot be split, so tasks split the hidden units and the cell runs on parts of rows.
         // The running rows (lengths 4, 3, 2 and one 0) leave every edge-row count under the last full 6-row panel:
         // batch 5 runs 4, 4, 3, 2 rows; 9 runs 8, 8, 6, 3; 32 runs 31, 31, 21, 11; 64 runs 63, 63, 42, 21; 8 runs 7, 7, 5, 3.
-        foreach (int batch in hidden >= 512 ? new[] { 5, 8 } : new[] { 1, 5, 9, 32, 64 })
+        // (The RNN's one gate: H 1024 for that.)
+        foreach (int batch in hidden * gateCount >= 2048 ? new[] { 5, 8 } : new[] { 1, 5, 9, 32, 64 })
         {
             bool fused = RecurrentStepJob.Supports(
                 Gemm.Pack(transposeB: true, k: hidden, n: gateCount * hidden, new float[gateCount * hidden * hidden], ldb: hidden), batch, hidden, gateCount);
@@ -70,6 +76,8 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
     [InlineData(CellType.Gru, 32)]
     [InlineData(CellType.Lstm, 64)]
     [InlineData(CellType.Gru, 64)]
+    [InlineData(CellType.RnnTanh, 128)]
+    [InlineData(CellType.RnnRelu, 64)]
     public void row_block_runs_give_the_bits_of_the_step_by_step_loop_over_long_ragged_batches(CellType cell, int hidden)
     {
         // 30 rows over 40 steps on 2 threads take RecurrentSequenceJob and its backward twin: blocks of 15 rows, runs of
@@ -81,7 +89,7 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
         int[] lengths = [.. Enumerable.Repeat(40, 2), .. Enumerable.Repeat(30, 10), .. Enumerable.Repeat(20, 12), .. Enumerable.Repeat(3, 5), 0];
         // Shuffled, so the layer's sort by length (and the scatter back) is part of what must agree.
         new Random(5).Shuffle(lengths);
-        Assert.Equal(2, RecurrentSequenceJob.Threads(2, batch, steps, cell == CellType.Lstm ? 4 : 3, hidden));
+        Assert.Equal(2, RecurrentSequenceJob.Threads(2, batch, steps, GateCount(cell), hidden));
         float[][] reference, oneThread, twoThreads;
         using (ComputeSettings.UseThreads(1)) reference = RunTrainingStep(cell, hidden, batch, disableFusion: true, steps, lengths);
         using (ComputeSettings.UseThreads(1)) oneThread = RunTrainingStep(cell, hidden, batch, disableFusion: false, steps, lengths);
@@ -138,14 +146,17 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
         }
     }
 
+    private static int GateCount(CellType cell) => cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
+
     private delegate void SpanOp(ReadOnlySpan<float> x, Span<float> destination);
 
     [Theory]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Gru)]
+    [InlineData(CellType.RnnTanh)]
     public void fused_step_applies_to_panel_multiples_and_falls_back_otherwise(CellType cell)
     {
-        int gateCount = cell == CellType.Lstm ? 4 : 3;
+        int gateCount = GateCount(cell);
         var kernel = GemmMicroKernels.Best;
         bool Supports(int rows, int h) =>
             RecurrentStepJob.Supports(Gemm.Pack(transposeB: true, k: h, n: gateCount * h, new float[gateCount * h * h], ldb: h), rows, h, gateCount);
@@ -182,14 +193,17 @@ public sealed class RecurrentStepFusionTests(ITestOutputHelper output)
     [InlineData(CellType.Gru, 32, 8)]
     [InlineData(CellType.Lstm, 96, 32)]
     [InlineData(CellType.Gru, 96, 32)]
+    [InlineData(CellType.RnnTanh, 32, 8)]
+    [InlineData(CellType.RnnTanh, 192, 32)]
     public void steady_state_fused_forward_backward_allocates_nothing(CellType cell, int h, int batch)
     {
-        // Batch 8 takes the steps one at a time; batch 32 at H 96 takes runs split by rows (RecurrentSequenceJob).
+        // Batch 8 takes the steps one at a time; batch 32 at H 96 (the RNN's one gate: H 192) takes runs split by rows
+        // (RecurrentSequenceJob).
         int[] lengths = [.. Enumerable.Range(0, batch).Select(b => new[] { 4, 4, 3, 3, 2, 4, 1, 4 }[b % 8])];
         var parameters = new ParameterSet();
         var layer = new RecurrentLayer(new RecurrentLayerOptions { Cell = cell, InputSize = InputSize, HiddenSize = h, Bidirectional = true }, parameters);
         layer.InitializeWeights(new Random(1));
-        int gateCount = cell == CellType.Lstm ? 4 : 3;
+        int gateCount = GateCount(cell);
         Assert.True(RecurrentStepJob.Supports(
             Gemm.Pack(transposeB: true, k: h, n: gateCount * h, new float[gateCount * h * h], ldb: h), batch, h, gateCount));
         Assert.Equal(batch >= 32 ? 2 : 1, RecurrentSequenceJob.Threads(2, batch, Steps, gateCount, h));

@@ -4,7 +4,7 @@ using MLNet.Recurrent.Core.Numerics.Internals;
 namespace MLNet.Recurrent.Core.Layers.Internals;
 
 /// <summary>
-/// A run of LSTM or GRU forward steps split by batch rows instead of step by step: each task owns a block of rows and
+/// A run of LSTM, GRU or Elman RNN forward steps split by batch rows instead of step by step: each task owns a block of rows and
 /// runs every step of the run for them (<see cref="RecurrentStepJob.RunBlock"/> over all hidden units), so the threads
 /// meet once per run instead of once per step. A row's step depends only on that row's h_prev, so the blocks never
 /// wait on each other; each multiplies by the whole W_hh every step (from the shared cache when it outgrows its own).
@@ -44,7 +44,7 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
 
     private GemmKernel _kernel;
     private int _gateCount, _h, _batch, _steps, _first, _end, _blockRows, _width, _offset;
-    private bool _reverse;
+    private bool _reverse, _relu;
     private float* _packed, _states, _cells, _gates, _hiddenGates, _hiddenN, _hiddenBias, _output;
     private int* _running;
     private PackedRows[] _packedA = [];
@@ -71,7 +71,7 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
     /// <c>[T, B, width]</c>, h at <paramref name="offset"/>; <paramref name="running"/>[t]: rows running at t (the first ones).
     /// </summary>
     internal static void Run(
-        int threads, Gemm.PackedMatrix packed, int gateCount, int h, int batch, int steps, bool reverse, int first, int end,
+        int threads, Gemm.PackedMatrix packed, int gateCount, bool relu, int h, int batch, int steps, bool reverse, int first, int end,
         ReadOnlySpan<int> running, Span<float> states, Span<float> cells, Span<float> gates,
         Span<float> hiddenGates, Span<float> hiddenN, ReadOnlySpan<float> hiddenBias, Span<float> output, int width, int offset)
     {
@@ -96,7 +96,7 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
         {
             job._kernel = packed.Kernel;
             (job._gateCount, job._h, job._batch, job._steps, job._first, job._end) = (gateCount, h, batch, steps, first, end);
-            (job._reverse, job._width, job._offset) = (reverse, width, offset);
+            (job._reverse, job._relu, job._width, job._offset) = (reverse, relu, width, offset);
             job._packed = pd + packed.Offset;
             job._states = ps;
             job._cells = pc;
@@ -168,6 +168,11 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
                     step.HiddenGates = step.Gates;
                     step.CellPrev = _cells + previous * slot;
                     step.Cell = _cells + current * slot;
+                }
+                else if (_gateCount == 1)
+                {
+                    step.HiddenGates = step.Gates;
+                    step.Relu = _relu;
                 }
                 else
                 {

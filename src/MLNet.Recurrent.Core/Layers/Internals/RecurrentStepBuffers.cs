@@ -1,9 +1,9 @@
 namespace MLNet.Recurrent.Core.Layers.Internals;
 
 /// <summary>
-/// Where one LSTM or GRU forward step reads and writes, row-major with <see cref="Rows"/> rows: what
+/// Where one LSTM, GRU or Elman RNN forward step reads and writes, row-major with <see cref="Rows"/> rows: what
 /// <see cref="RecurrentStepJob.RunBlock"/> needs besides the packed W_hh^T. Shapes and meanings as in
-/// <see cref="LstmCell.Forward"/> and <see cref="GruCell.Forward"/>.
+/// <see cref="LstmCell.Forward"/>, <see cref="GruCell.Forward"/> and <see cref="RnnCell.Forward"/>.
 /// </summary>
 internal unsafe struct RecurrentStepBuffers
 {
@@ -13,7 +13,7 @@ internal unsafe struct RecurrentStepBuffers
     public float* HPrev;
     /// <summary>Input pre-activations, <c>[Rows, G*H]</c>; for the LSTM also the product's target.</summary>
     public float* Gates;
-    /// <summary>The product's target, <c>[Rows, G*H]</c>: <see cref="Gates"/> for the LSTM, the GRU's hidden gates.</summary>
+    /// <summary>The product's target, <c>[Rows, G*H]</c>: <see cref="Gates"/> for the LSTM and the RNN, the GRU's hidden gates.</summary>
     public float* HiddenGates;
     /// <summary>GRU: b_hh (<c>[3H]</c>), written into the hidden gates before the product adds onto them; null for the LSTM.</summary>
     public float* HiddenBias;
@@ -21,6 +21,8 @@ internal unsafe struct RecurrentStepBuffers
     public float* CellPrev, Cell;
     /// <summary>GRU: h_prev W_hn^T + b_hn, <c>[Rows, H]</c>, kept for Backward.</summary>
     public float* HiddenN;
+    /// <summary>Elman RNN (one gate): relu instead of tanh.</summary>
+    public bool Relu;
     /// <summary>h, <c>[Rows, H]</c>.</summary>
     public float* Hidden;
     /// <summary>Where row r's h also goes: <c>Output[r * OutputStride + OutputOffset ..][..H]</c> (the layer output).</summary>

@@ -4,9 +4,9 @@ using MLNet.Recurrent.Core.Numerics.Internals;
 namespace MLNet.Recurrent.Core.Layers.Internals;
 
 /// <summary>
-/// One LSTM or GRU forward step fused into one parallel job: the recurrent product <c>+= h_prev W_hh^T</c> (into the
-/// LSTM's gates, or the GRU's hidden gates, which hold b_hh on entry) and the cell's elementwise update
-/// (<see cref="LstmCell"/>, <see cref="GruCell"/>) for a block of rows and hidden units are one task, so the
+/// One LSTM, GRU or Elman RNN forward step fused into one parallel job: the recurrent product <c>+= h_prev W_hh^T</c>
+/// (into the LSTM's or the RNN's gates, or the GRU's hidden gates, which hold b_hh on entry) and the cell's elementwise
+/// update (<see cref="LstmCell"/>, <see cref="GruCell"/>, <see cref="RnnCell"/>) for a block of rows and hidden units are one task, so the
 /// nonlinearities run on every thread while the block is still in cache, with one hand-off per step instead of a
 /// product on all threads followed by the cell on one. The caller packs h_prev once for all tasks before handing the
 /// step out, so tasks can be small (a late thread then holds up little) at no cost in repeated packing.
@@ -123,6 +123,33 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
             job._step = new RecurrentStepBuffers
             {
                 Rows = rows, HPrev = ph, Gates = pg, HiddenGates = phg, HiddenBias = pb, HiddenN = pn, Hidden = phid,
+                Output = po, OutputStride = outputStride, OutputOffset = outputOffset,
+            };
+            job.Start(threads, packed.Kernel, rows, h, pd + packed.Offset);
+        }
+    }
+
+    /// <summary>
+    /// Runs one Elman RNN step for the first <paramref name="rows"/> rows: <c>gates += hPrev W_hh^T</c>, then tanh (or
+    /// relu) into <paramref name="hidden"/>, then each row's h copied into the layer output. Shapes and meanings as in
+    /// <see cref="RnnCell.Forward"/>; <paramref name="packed"/> is W_hh^T (<c>[H, H]</c>); the output as in <see cref="Run"/>.
+    /// </summary>
+    internal static void RunRnn(
+        int threads, Gemm.PackedMatrix packed, int rows, int h, bool relu,
+        ReadOnlySpan<float> hPrev, Span<float> gates, Span<float> hidden, Span<float> output, int outputStride, int outputOffset)
+    {
+        CheckOutput(output, rows, h, outputStride, outputOffset);
+        var job = JobPool<RecurrentStepJob>.Rent();
+        fixed (float* ph = hPrev)
+        fixed (float* pd = packed.Data)
+        fixed (float* pg = gates)
+        fixed (float* phid = hidden)
+        fixed (float* po = output)
+        {
+            job._gateCount = 1;
+            job._step = new RecurrentStepBuffers
+            {
+                Rows = rows, HPrev = ph, Gates = pg, HiddenGates = pg, Relu = relu, Hidden = phid,
                 Output = po, OutputStride = outputStride, OutputOffset = outputOffset,
             };
             job.Start(threads, packed.Kernel, rows, h, pd + packed.Offset);
@@ -267,11 +294,15 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
                     new Span<float>(step.Hidden, rows * h), new Span<float>(step.Cell, rows * h), new Span<float>(step.Gates, rows * ldc),
                     new ReadOnlySpan<float>(step.CellPrev, rows * h), ic, ic + mc, u0, u1, h);
             }
-            else
+            else if (gateCount == 3)
             {
                 GruCell.ForwardUnits(
                     new Span<float>(step.Hidden, rows * h), new Span<float>(step.HiddenN, rows * h), new Span<float>(step.Gates, rows * ldc),
                     new ReadOnlySpan<float>(step.HiddenGates, rows * ldc), new ReadOnlySpan<float>(step.HPrev, rows * h), ic, ic + mc, u0, u1, h);
+            }
+            else
+            {
+                RnnCell.ForwardUnits(new Span<float>(step.Hidden, rows * h), new Span<float>(step.Gates, rows * h), ic, ic + mc, u0, u1, h, step.Relu);
             }
             nint outBytes = (nint)(u1 - u0) * sizeof(float);
             for (int r = ic; r < ic + mc; r++)
