@@ -108,15 +108,15 @@ public sealed partial class RecurrentLayer
 
         int width = _dirs * h, offset = dir.Reverse ? h : 0;
         // As forward, but without the fused step's panel condition on H: the backward product runs whole rows of dh.
-        int blockThreads = (lstm || gru) && !RecurrentStepJob.DisabledOnThisThread && whh.Kernel != GemmKernel.Scalar
-            ? RecurrentSequenceJob.Threads(ComputeSettings.MaxThreads, batch, steps, lstm ? 4 : 3, h) : 1;
+        int blockThreads = !RecurrentStepJob.DisabledOnThisThread && whh.Kernel != GemmKernel.Scalar
+            ? RecurrentSequenceJob.Threads(ComputeSettings.MaxThreads, batch, steps, lstm ? 4 : gru ? 3 : 1, h) : 1;
         for (int s = steps - 1; s >= 0; s--)
         {
             if (blockThreads > 1)
             {
                 // The next steps back split by rows instead of one at a time: one hand-off for them all.
                 int end = Math.Max(-1, s - RecurrentSequenceJob.MaxSteps);
-                RecurrentSequenceBackwardJob.Run(blockThreads, whh, gru, h, batch, steps, dir.Reverse, s, end, _running, dh, dc, dy, width, offset,
+                RecurrentSequenceBackwardJob.Run(blockThreads, whh, _options.Cell, h, batch, steps, dir.Reverse, s, end, _running, dh, dc, dy, width, offset,
                     dxg, dhg, gates, hs, cs, gru ? dir.HiddenN.Span : default);
                 s = end + 1;
                 continue;

@@ -1,14 +1,14 @@
 namespace MLNet.Recurrent.Core.Layers.Internals;
 
 /// <summary>
-/// Where one LSTM or GRU backward step before the W_hh product reads and writes (<see cref="CellBackwardJob.RunRows"/>),
-/// row-major, for the step's whole batch; shapes and meanings as in <see cref="LstmCell.Backward"/> and
-/// <see cref="GruCell.Backward"/>.
+/// Where one LSTM, GRU or Elman RNN backward step before the W_hh product reads and writes (<see cref="CellBackwardJob.RunRows"/>),
+/// row-major, for the step's whole batch; shapes and meanings as in <see cref="LstmCell.Backward"/>,
+/// <see cref="GruCell.Backward"/> and <see cref="RnnCell.Backward"/>.
 /// </summary>
 internal unsafe struct CellBackwardBuffers
 {
-    /// <summary>Whether the cell is a GRU (else an LSTM).</summary>
-    public bool Gru;
+    /// <summary>The cell: LSTM, GRU or Elman RNN (tanh or relu).</summary>
+    public CellType Kind;
     /// <summary>dh, <c>[B, H]</c>: dy is added, then the cell's direct part of dh_prev (GRU) or its input (LSTM).</summary>
     public float* StateGrad;
     /// <summary>The step's slice of the layer output gradient, rows <see cref="OutputStride"/> apart, h at <see cref="OutputOffset"/>.</summary>

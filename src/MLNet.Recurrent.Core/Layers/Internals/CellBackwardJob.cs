@@ -37,7 +37,7 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
         {
             job._step = new CellBackwardBuffers
             {
-                StateGrad = pdh, OutputGrad = pdy, OutputStride = width, OutputOffset = offset, GatesGrad = pdg, CellGrad = pdc,
+                Kind = CellType.Lstm, StateGrad = pdh, OutputGrad = pdy, OutputStride = width, OutputOffset = offset, GatesGrad = pdg, CellGrad = pdc,
                 Gates = pg, CellPrev = pcp, Cell = pc,
             };
             job.Start(threads, rows, h);
@@ -63,7 +63,7 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
         {
             job._step = new CellBackwardBuffers
             {
-                Gru = true, StateGrad = pdh, OutputGrad = pdy, OutputStride = width, OutputOffset = offset, GatesGrad = pdg,
+                Kind = CellType.Gru, StateGrad = pdh, OutputGrad = pdy, OutputStride = width, OutputOffset = offset, GatesGrad = pdg,
                 HiddenGatesGrad = pdhg, Gates = pg, HiddenN = pn, HiddenPrev = php,
             };
             job.Start(threads, rows, h);
@@ -96,7 +96,13 @@ internal sealed unsafe class CellBackwardJob : ParallelJob
             var row = dh.Slice(j * h, h);
             TensorPrimitives.Add(row, new ReadOnlySpan<float>(step.OutputGrad + (nint)(r0 + j) * step.OutputStride + step.OutputOffset, h), row);
         }
-        if (step.Gru)
+        if (step.Kind is CellType.RnnTanh or CellType.RnnRelu)
+        {
+            RnnCell.Backward(
+                new Span<float>(step.GatesGrad + (nint)r0 * h, count * h), dh, new ReadOnlySpan<float>(step.Gates + (nint)r0 * h, count * h),
+                count, h, step.Kind == CellType.RnnRelu);
+        }
+        else if (step.Kind == CellType.Gru)
         {
             int g3 = 3 * h;
             GruCell.Backward(

@@ -4,21 +4,23 @@ using MLNet.Recurrent.Core.Numerics.Internals;
 namespace MLNet.Recurrent.Core.Layers.Internals;
 
 /// <summary>
-/// A run of LSTM or GRU backward steps split by batch rows, the backward twin of <see cref="RecurrentSequenceJob"/>:
+/// A run of LSTM, GRU or Elman RNN backward steps split by batch rows, the backward twin of <see cref="RecurrentSequenceJob"/>:
 /// each task owns a block of rows and runs every step of the run for them, backwards in time: <c>dh += dy</c> and the
 /// cell (<see cref="CellBackwardJob.RunRows"/>), then <c>dh_prev = dGates_hh W_hh</c> (plus the GRU's direct part)
 /// for its rows. A row's step needs only that row's gradients, so the threads meet once per run instead of twice per step.
 /// </summary>
 /// <remarks>
-/// Bit-identical to the step-by-step loop (<see cref="CellBackwardJob"/>, then the packed product): the cell runs on
-/// whole rows, and the product runs the same k blocks in the same order through the same macro-kernel, with beta 0
+/// Bit-identical to the step-by-step loop (<see cref="CellBackwardJob"/>, or for the RNN <see cref="RnnCell.Backward"/>,
+/// then the packed product): the cell runs on whole rows, and the product runs the same k blocks in the same order through the same macro-kernel, with beta 0
 /// (GRU: 1) on the first k block and 1 after it, as <see cref="GemmJob"/> does (and <see cref="GemmRowKernel"/>, in the
 /// same chains, for one or two rows). Rows not running at a step carry dh (and dc) and get zero gate gradients.
 /// </remarks>
 internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
 {
     private GemmKernel _kernel;
+    private CellType _cell;
     private bool _gru, _reverse;
+    private int _gateCount;
     private int _h, _batch, _steps, _first, _end, _blockRows, _width, _offset, _packedColumns;
     private float* _packed, _dh, _dc, _dy, _gatesGrad, _hiddenGatesGrad, _gates, _states, _cells, _hiddenN;
     private int* _running;
@@ -34,19 +36,20 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
     /// <paramref name="cells"/> (LSTM): <c>[T+1, B, H]</c> by slot; <paramref name="hiddenN"/> (GRU): <c>[T, B, H]</c>.
     /// </summary>
     internal static void Run(
-        int threads, Gemm.PackedMatrix packed, bool gru, int h, int batch, int steps, bool reverse, int first, int end,
+        int threads, Gemm.PackedMatrix packed, CellType cell, int h, int batch, int steps, bool reverse, int first, int end,
         ReadOnlySpan<int> running, Span<float> dh, Span<float> dc, ReadOnlySpan<float> outputGrad, int width, int offset,
         Span<float> gatesGrad, Span<float> hiddenGatesGrad, ReadOnlySpan<float> gates, ReadOnlySpan<float> states,
         ReadOnlySpan<float> cells, ReadOnlySpan<float> hiddenN)
     {
-        int gh = (gru ? 3 : 4) * h;
+        bool gru = cell == CellType.Gru, lstm = cell == CellType.Lstm;
+        int gateCount = lstm ? 4 : gru ? 3 : 1, gh = gateCount * h;
         if (packed.Rows != gh || packed.Columns != h || dh.Length < batch * h || gatesGrad.Length < (long)steps * batch * gh
             || hiddenGatesGrad.Length < (long)steps * batch * gh || gates.Length < (long)steps * batch * gh
             || states.Length < (long)(steps + 1) * batch * h || running.Length < steps || outputGrad.Length < (long)steps * batch * width
-            || (!gru && (dc.Length < batch * h || cells.Length < (long)(steps + 1) * batch * h))
+            || (lstm && (dc.Length < batch * h || cells.Length < (long)(steps + 1) * batch * h))
             || (gru && hiddenN.Length < (long)steps * batch * h))
         {
-            throw new ArgumentException($"The buffers do not hold {steps} backward steps of {batch} rows of a {(gru ? "GRU" : "LSTM")} layer of {h} units.");
+            throw new ArgumentException($"The buffers do not hold {steps} backward steps of {batch} rows of a {cell} layer of {h} units.");
         }
         var job = JobPool<RecurrentSequenceBackwardJob>.Rent();
         fixed (float* pd = packed.Data)
@@ -64,7 +67,8 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
             job._kernel = packed.Kernel;
             int nr = GemmMicroKernels.Columns(packed.Kernel);
             job._packedColumns = (h + nr - 1) / nr * nr;
-            (job._gru, job._reverse, job._h, job._batch, job._steps, job._first, job._end) = (gru, reverse, h, batch, steps, first, end);
+            (job._cell, job._gateCount, job._gru) = (cell, gateCount, gru);
+            (job._reverse, job._h, job._batch, job._steps, job._first, job._end) = (reverse, h, batch, steps, first, end);
             (job._width, job._offset) = (width, offset);
             job._packed = pd + packed.Offset;
             job._dh = pdh;
@@ -86,7 +90,7 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
     /// <inheritdoc/>
     protected override void RunTask(int task)
     {
-        int h = _h, gh = (_gru ? 3 : 4) * h, batch = _batch, mr = GemmMicroKernels.Rows(_kernel), kcNominal = GemmPacking.KcFor(gh);
+        int h = _h, gh = _gateCount * h, batch = _batch, mr = GemmMicroKernels.Rows(_kernel), kcNominal = GemmPacking.KcFor(gh);
         int r0 = task * _blockRows, r1 = Math.Min(batch, r0 + _blockRows);
         PackedRows packedA = _packedA[task];
         nint slot = (nint)batch * h, gatesStep = (nint)batch * gh;
@@ -101,7 +105,7 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
             {
                 var step = new CellBackwardBuffers
                 {
-                    Gru = _gru, StateGrad = _dh, OutputGrad = _dy + (nint)t * batch * _width, OutputStride = _width, OutputOffset = _offset,
+                    Kind = _cell, StateGrad = _dh, OutputGrad = _dy + (nint)t * batch * _width, OutputStride = _width, OutputOffset = _offset,
                     GatesGrad = dxg, HiddenGatesGrad = dhg, Gates = _gates + t * gatesStep,
                     CellGrad = _dc, CellPrev = _cells + previous * slot, Cell = _cells + current * slot,
                     HiddenN = _hiddenN + t * slot, HiddenPrev = _states + previous * slot,
