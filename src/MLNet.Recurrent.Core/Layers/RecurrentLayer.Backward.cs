@@ -109,7 +109,7 @@ public sealed partial class RecurrentLayer
         int width = _dirs * h, offset = dir.Reverse ? h : 0;
         // As forward, but without the fused step's panel condition on H: the backward product runs whole rows of dh.
         int blockThreads = !RecurrentStepJob.DisabledOnThisThread && whh.Kernel != GemmKernel.Scalar
-            ? RecurrentSequenceJob.Threads(ComputeSettings.MaxThreads, batch, steps, lstm ? 4 : gru ? 3 : 1, h) : 1;
+            ? RecurrentSequenceJob.Threads(ComputeSettings.MaxThreads, batch, steps, _options.GateCount, h) : 1;
         for (int s = steps - 1; s >= 0; s--)
         {
             if (blockThreads > 1)

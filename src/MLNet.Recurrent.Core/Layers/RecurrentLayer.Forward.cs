@@ -139,7 +139,7 @@ public sealed partial class RecurrentLayer
 
         Span<float> y = layerOutput.Span;
         int width = _dirs * h, offset = dir.Reverse ? h : 0;
-        int gateCount = lstm ? 4 : gru ? 3 : 1;
+        int gateCount = _options.GateCount;
         int blockThreads = RecurrentStepJob.Supports(whh, batch, h, gateCount)
             ? RecurrentSequenceJob.Threads(ComputeSettings.MaxThreads, batch, steps, gateCount, h) : 1;
         for (int s = 0; s < steps; s++)
@@ -148,7 +148,7 @@ public sealed partial class RecurrentLayer
             {
                 // The next steps split by rows instead of one at a time: one hand-off for them all.
                 int end = Math.Min(steps, s + RecurrentSequenceJob.MaxSteps);
-                RecurrentSequenceJob.Run(blockThreads, whh, gateCount, relu, h, batch, steps, dir.Reverse, s, end, _running, hs, cs, gates,
+                RecurrentSequenceJob.Run(blockThreads, whh, _options.Cell, h, batch, steps, dir.Reverse, s, end, _running, hs, cs, gates,
                     gru ? _hiddenGates.Span : default, gru ? dir.HiddenN.Span : default, gru ? dir.HiddenBias.Value : default, y, width, offset);
                 s = end - 1;
                 continue;

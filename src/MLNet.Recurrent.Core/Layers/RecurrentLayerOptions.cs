@@ -52,7 +52,10 @@ public sealed class RecurrentLayerOptions
     public int Directions => Bidirectional ? 2 : 1;
 
     /// <summary>G: gates per cell: 1 for RNN, 4 for LSTM, 3 for GRU.</summary>
-    public int GateCount => Cell switch
+    public int GateCount => GateCountOf(Cell);
+
+    /// <summary>G for <paramref name="cell"/>: 1 for RNN, 4 for LSTM, 3 for GRU.</summary>
+    internal static int GateCountOf(CellType cell) => cell switch
     {
         CellType.Lstm => 4,
         CellType.Gru => 3,

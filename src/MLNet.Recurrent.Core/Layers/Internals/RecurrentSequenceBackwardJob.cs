@@ -42,7 +42,7 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
         ReadOnlySpan<float> cells, ReadOnlySpan<float> hiddenN)
     {
         bool gru = cell == CellType.Gru, lstm = cell == CellType.Lstm;
-        int gateCount = lstm ? 4 : gru ? 3 : 1, gh = gateCount * h;
+        int gateCount = RecurrentLayerOptions.GateCountOf(cell), gh = gateCount * h;
         if (packed.Rows != gh || packed.Columns != h || dh.Length < batch * h || gatesGrad.Length < (long)steps * batch * gh
             || hiddenGatesGrad.Length < (long)steps * batch * gh || gates.Length < (long)steps * batch * gh
             || states.Length < (long)(steps + 1) * batch * h || running.Length < steps || outputGrad.Length < (long)steps * batch * width

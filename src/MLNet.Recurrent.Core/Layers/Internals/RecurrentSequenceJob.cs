@@ -44,7 +44,8 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
 
     private GemmKernel _kernel;
     private int _gateCount, _h, _batch, _steps, _first, _end, _blockRows, _width, _offset;
-    private bool _reverse, _relu;
+    private CellType _cell;
+    private bool _reverse;
     private float* _packed, _states, _cells, _gates, _hiddenGates, _hiddenN, _hiddenBias, _output;
     private int* _running;
     private PackedRows[] _packedA = [];
@@ -71,16 +72,16 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
     /// <c>[T, B, width]</c>, h at <paramref name="offset"/>; <paramref name="running"/>[t]: rows running at t (the first ones).
     /// </summary>
     internal static void Run(
-        int threads, Gemm.PackedMatrix packed, int gateCount, bool relu, int h, int batch, int steps, bool reverse, int first, int end,
+        int threads, Gemm.PackedMatrix packed, CellType cell, int h, int batch, int steps, bool reverse, int first, int end,
         ReadOnlySpan<int> running, Span<float> states, Span<float> cells, Span<float> gates,
         Span<float> hiddenGates, Span<float> hiddenN, ReadOnlySpan<float> hiddenBias, Span<float> output, int width, int offset)
     {
-        int gh = gateCount * h;
+        int gateCount = RecurrentLayerOptions.GateCountOf(cell), gh = gateCount * h;
         if (states.Length < (long)(steps + 1) * batch * h || gates.Length < (long)steps * batch * gh || running.Length < steps
-            || (gateCount == 4 && cells.Length < (long)(steps + 1) * batch * h)
-            || (gateCount == 3 && (hiddenGates.Length < batch * gh || hiddenN.Length < (long)steps * batch * h || hiddenBias.Length != gh)))
+            || (cell == CellType.Lstm && cells.Length < (long)(steps + 1) * batch * h)
+            || (cell == CellType.Gru && (hiddenGates.Length < batch * gh || hiddenN.Length < (long)steps * batch * h || hiddenBias.Length != gh)))
         {
-            throw new ArgumentException($"The buffers do not hold {steps} steps of {batch} rows of a {gateCount}-gate layer of {h} units.");
+            throw new ArgumentException($"The buffers do not hold {steps} steps of {batch} rows of a {cell} layer of {h} units.");
         }
         RecurrentStepJob.CheckOutput(output, steps * batch, h, width, offset);
         var job = JobPool<RecurrentSequenceJob>.Rent();
@@ -96,7 +97,7 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
         {
             job._kernel = packed.Kernel;
             (job._gateCount, job._h, job._batch, job._steps, job._first, job._end) = (gateCount, h, batch, steps, first, end);
-            (job._reverse, job._relu, job._width, job._offset) = (reverse, relu, width, offset);
+            (job._cell, job._reverse, job._width, job._offset) = (cell, reverse, width, offset);
             job._packed = pd + packed.Offset;
             job._states = ps;
             job._cells = pc;
@@ -160,25 +161,24 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
             {
                 var step = new RecurrentStepBuffers
                 {
-                    Rows = batch, HPrev = hPrev, Gates = _gates + (nint)t * batch * gh, Hidden = hCur,
+                    Kind = _cell, Rows = batch, HPrev = hPrev, Gates = _gates + (nint)t * batch * gh, Hidden = hCur,
                     Output = output, OutputStride = _width, OutputOffset = _offset,
                 };
-                if (_gateCount == 4)
+                if (_cell == CellType.Lstm)
                 {
                     step.HiddenGates = step.Gates;
                     step.CellPrev = _cells + previous * slot;
                     step.Cell = _cells + current * slot;
                 }
-                else if (_gateCount == 1)
-                {
-                    step.HiddenGates = step.Gates;
-                    step.Relu = _relu;
-                }
-                else
+                else if (_cell == CellType.Gru)
                 {
                     step.HiddenGates = _hiddenGates;
                     step.HiddenBias = _hiddenBias;
                     step.HiddenN = _hiddenN + (nint)t * batch * h;
+                }
+                else
+                {
+                    step.HiddenGates = step.Gates;
                 }
                 packedA.Pack(false, hPrev + (nint)r0 * h, h, iEnd - r0, h, mr);
                 RecurrentStepJob.RunBlock(_kernel, _gateCount, h, _packed, in step, packedA, r0, r0, iEnd, 0, h);
@@ -189,7 +189,7 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
             {
                 nint bytes = (nint)(r1 - c0) * h * sizeof(float);
                 Buffer.MemoryCopy(hPrev + (nint)c0 * h, hCur + (nint)c0 * h, bytes, bytes);
-                if (_gateCount == 4) Buffer.MemoryCopy(_cells + previous * slot + (nint)c0 * h, _cells + current * slot + (nint)c0 * h, bytes, bytes);
+                if (_cell == CellType.Lstm) Buffer.MemoryCopy(_cells + previous * slot + (nint)c0 * h, _cells + current * slot + (nint)c0 * h, bytes, bytes);
                 for (int r = c0; r < r1; r++) new Span<float>(output + (nint)r * _width + _offset, h).Clear();
             }
         }

@@ -21,8 +21,8 @@ internal unsafe struct RecurrentStepBuffers
     public float* CellPrev, Cell;
     /// <summary>GRU: h_prev W_hn^T + b_hn, <c>[Rows, H]</c>, kept for Backward.</summary>
     public float* HiddenN;
-    /// <summary>Elman RNN (one gate): relu instead of tanh.</summary>
-    public bool Relu;
+    /// <summary>The cell: LSTM, GRU or Elman RNN (tanh or relu).</summary>
+    public CellType Kind;
     /// <summary>h, <c>[Rows, H]</c>.</summary>
     public float* Hidden;
     /// <summary>Where row r's h also goes: <c>Output[r * OutputStride + OutputOffset ..][..H]</c> (the layer output).</summary>

@@ -89,7 +89,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
             job._gateCount = 4;
             job._step = new RecurrentStepBuffers
             {
-                Rows = rows, HPrev = ph, Gates = pg, HiddenGates = pg, CellPrev = pcp, Cell = pc, Hidden = phid,
+                Kind = CellType.Lstm, Rows = rows, HPrev = ph, Gates = pg, HiddenGates = pg, CellPrev = pcp, Cell = pc, Hidden = phid,
                 Output = po, OutputStride = outputStride, OutputOffset = outputOffset,
             };
             job.Start(threads, packed.Kernel, rows, h, pd + packed.Offset);
@@ -122,7 +122,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
             job._gateCount = 3;
             job._step = new RecurrentStepBuffers
             {
-                Rows = rows, HPrev = ph, Gates = pg, HiddenGates = phg, HiddenBias = pb, HiddenN = pn, Hidden = phid,
+                Kind = CellType.Gru, Rows = rows, HPrev = ph, Gates = pg, HiddenGates = phg, HiddenBias = pb, HiddenN = pn, Hidden = phid,
                 Output = po, OutputStride = outputStride, OutputOffset = outputOffset,
             };
             job.Start(threads, packed.Kernel, rows, h, pd + packed.Offset);
@@ -149,7 +149,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
             job._gateCount = 1;
             job._step = new RecurrentStepBuffers
             {
-                Rows = rows, HPrev = ph, Gates = pg, HiddenGates = pg, Relu = relu, Hidden = phid,
+                Kind = relu ? CellType.RnnRelu : CellType.RnnTanh, Rows = rows, HPrev = ph, Gates = pg, HiddenGates = pg, Hidden = phid,
                 Output = po, OutputStride = outputStride, OutputOffset = outputOffset,
             };
             job.Start(threads, packed.Kernel, rows, h, pd + packed.Offset);
@@ -288,13 +288,13 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
                     }
                 }
             }
-            if (gateCount == 4)
+            if (step.Kind == CellType.Lstm)
             {
                 LstmCell.ForwardUnits(
                     new Span<float>(step.Hidden, rows * h), new Span<float>(step.Cell, rows * h), new Span<float>(step.Gates, rows * ldc),
                     new ReadOnlySpan<float>(step.CellPrev, rows * h), ic, ic + mc, u0, u1, h);
             }
-            else if (gateCount == 3)
+            else if (step.Kind == CellType.Gru)
             {
                 GruCell.ForwardUnits(
                     new Span<float>(step.Hidden, rows * h), new Span<float>(step.HiddenN, rows * h), new Span<float>(step.Gates, rows * ldc),
@@ -302,7 +302,7 @@ internal sealed unsafe class RecurrentStepJob : ParallelJob
             }
             else
             {
-                RnnCell.ForwardUnits(new Span<float>(step.Hidden, rows * h), new Span<float>(step.Gates, rows * h), ic, ic + mc, u0, u1, h, step.Relu);
+                RnnCell.ForwardUnits(new Span<float>(step.Hidden, rows * h), new Span<float>(step.Gates, rows * h), ic, ic + mc, u0, u1, h, step.Kind == CellType.RnnRelu);
             }
             nint outBytes = (nint)(u1 - u0) * sizeof(float);
             for (int r = ic; r < ic + mc; r++)
