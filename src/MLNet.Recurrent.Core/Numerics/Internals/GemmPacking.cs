@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -139,13 +140,12 @@ internal static unsafe class GemmPacking
 
     /// <summary>
     /// One full six-row panel of a row-major A: <c>dst[p * 6 + r] = src[r * lda + p]</c>, eight k at a time as an 8 x 8
-    /// register transpose of the six rows (two rows of zeros), each k's six values then stored as four and two (the
-    /// strided scalar copy took a fifth of a training step where a product's columns are few, config b).
+    /// register transpose of the six rows (two rows of zeros), each k's six values then stored as four and two (a
+    /// strided scalar copy before).
     /// </summary>
     private static void PackRowsAvx(float* src, nint lda, int kc, float* dst)
     {
         int p = 0;
-        var zero = Vector256<float>.Zero;
         for (; p + 8 <= kc; p += 8)
         {
             float* s = src + p;
@@ -155,23 +155,18 @@ internal static unsafe class GemmPacking
             var r3 = Avx.LoadVector256(s + 3 * lda);
             var r4 = Avx.LoadVector256(s + 4 * lda);
             var r5 = Avx.LoadVector256(s + 5 * lda);
-            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-            Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-            Vector256<float> u4 = Avx.Shuffle(t4, zero, 0x44), u5 = Avx.Shuffle(t4, zero, 0xEE);
-            Vector256<float> u6 = Avx.Shuffle(t5, zero, 0x44), u7 = Avx.Shuffle(t5, zero, 0xEE);
-            // Column j of the eight k: rows 0-3 from u[j % 4] and rows 4-5 from u[4 + j % 4], low lanes for j < 4.
+            Vector256<float> r6 = default, r7 = default;
+            Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+            // r_j is now k = p + j: its six rows, then two zeros.
             float* d = dst + p * 6;
-            StoreSix(d, u0.GetLower(), u4.GetLower());
-            StoreSix(d + 6, u1.GetLower(), u5.GetLower());
-            StoreSix(d + 12, u2.GetLower(), u6.GetLower());
-            StoreSix(d + 18, u3.GetLower(), u7.GetLower());
-            StoreSix(d + 24, u0.GetUpper(), u4.GetUpper());
-            StoreSix(d + 30, u1.GetUpper(), u5.GetUpper());
-            StoreSix(d + 36, u2.GetUpper(), u6.GetUpper());
-            StoreSix(d + 42, u3.GetUpper(), u7.GetUpper());
+            StoreSix(d, r0);
+            StoreSix(d + 6, r1);
+            StoreSix(d + 12, r2);
+            StoreSix(d + 18, r3);
+            StoreSix(d + 24, r4);
+            StoreSix(d + 30, r5);
+            StoreSix(d + 36, r6);
+            StoreSix(d + 42, r7);
         }
         for (; p < kc; p++)
         {
@@ -179,11 +174,11 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>Rows 0-3 of one k from <paramref name="low"/> and rows 4-5 from the low two lanes of <paramref name="high"/>.</summary>
-    private static void StoreSix(float* d, Vector128<float> low, Vector128<float> high)
+    /// <summary>The first six lanes of <paramref name="x"/>, as four and two.</summary>
+    private static void StoreSix(float* d, Vector256<float> x)
     {
-        Vector128.Store(low, d);
-        Sse2.StoreLow((double*)(d + 4), high.AsDouble());
+        Vector128.Store(x.GetLower(), d);
+        Sse2.StoreLow((double*)(d + 4), x.GetUpper().AsDouble());
     }
 
     /// <summary>
@@ -206,28 +201,45 @@ internal static unsafe class GemmPacking
                 var r5 = Avx.LoadVector256(s + 5 * ldb);
                 var r6 = Avx.LoadVector256(s + 6 * ldb);
                 var r7 = Avx.LoadVector256(s + 7 * ldb);
-                Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-                Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-                Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-                Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-                Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-                Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+                Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
                 float* d = dst + p * nr + g;
-                Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
-                Avx.Store(d + nr, Avx.Permute2x128(u1, u5, 0x20));
-                Avx.Store(d + 2 * nr, Avx.Permute2x128(u2, u6, 0x20));
-                Avx.Store(d + 3 * nr, Avx.Permute2x128(u3, u7, 0x20));
-                Avx.Store(d + 4 * nr, Avx.Permute2x128(u0, u4, 0x31));
-                Avx.Store(d + 5 * nr, Avx.Permute2x128(u1, u5, 0x31));
-                Avx.Store(d + 6 * nr, Avx.Permute2x128(u2, u6, 0x31));
-                Avx.Store(d + 7 * nr, Avx.Permute2x128(u3, u7, 0x31));
+                Avx.Store(d, r0);
+                Avx.Store(d + nr, r1);
+                Avx.Store(d + 2 * nr, r2);
+                Avx.Store(d + 3 * nr, r3);
+                Avx.Store(d + 4 * nr, r4);
+                Avx.Store(d + 5 * nr, r5);
+                Avx.Store(d + 6 * nr, r6);
+                Avx.Store(d + 7 * nr, r7);
             }
         }
         for (; p < kc; p++)
         {
             for (int j = 0; j < nr; j++) dst[p * nr + j] = src[j * ldb + p];
         }
+    }
+
+    /// <summary>Transposes the 8 x 8 block held in eight rows: afterwards <c>r_j[i]</c> is what <c>r_i[j]</c> was.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(
+        ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
+        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        r0 = Avx.Permute2x128(u0, u4, 0x20);
+        r1 = Avx.Permute2x128(u1, u5, 0x20);
+        r2 = Avx.Permute2x128(u2, u6, 0x20);
+        r3 = Avx.Permute2x128(u3, u7, 0x20);
+        r4 = Avx.Permute2x128(u0, u4, 0x31);
+        r5 = Avx.Permute2x128(u1, u5, 0x31);
+        r6 = Avx.Permute2x128(u2, u6, 0x31);
+        r7 = Avx.Permute2x128(u3, u7, 0x31);
     }
 }
