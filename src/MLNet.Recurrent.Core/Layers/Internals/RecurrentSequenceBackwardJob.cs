@@ -19,7 +19,7 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
 {
     private GemmKernel _kernel;
     private CellType _cell;
-    private bool _gru, _reverse;
+    private bool _reverse;
     private int _gateCount;
     private int _h, _batch, _steps, _first, _end, _blockRows, _width, _offset, _packedColumns;
     private float* _packed, _dh, _dc, _dy, _gatesGrad, _hiddenGatesGrad, _gates, _states, _cells, _hiddenN;
@@ -67,7 +67,7 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
             job._kernel = packed.Kernel;
             int nr = GemmMicroKernels.Columns(packed.Kernel);
             job._packedColumns = (h + nr - 1) / nr * nr;
-            (job._cell, job._gateCount, job._gru) = (cell, gateCount, gru);
+            (job._cell, job._gateCount) = (cell, gateCount);
             (job._reverse, job._h, job._batch, job._steps, job._first, job._end) = (reverse, h, batch, steps, first, end);
             (job._width, job._offset) = (width, offset);
             job._packed = pd + packed.Offset;
@@ -94,7 +94,8 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
         int r0 = task * _blockRows, r1 = Math.Min(batch, r0 + _blockRows);
         PackedRows packedA = _packedA[task];
         nint slot = (nint)batch * h, gatesStep = (nint)batch * gh;
-        float* dhgBase = _gru ? _hiddenGatesGrad : _gatesGrad;
+        bool gru = _cell == CellType.Gru;
+        float* dhgBase = gru ? _hiddenGatesGrad : _gatesGrad;
         for (int s = _first; s > _end; s--)
         {
             var (t, previous, current) = RecurrentSequenceJob.Slots(_reverse, _steps, s);
@@ -116,7 +117,7 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
                 for (int p0 = 0; p0 < gh; p0 += kcNominal)
                 {
                     int kc = Math.Min(kcNominal, gh - p0);
-                    float beta = p0 == 0 && !_gru ? 0f : 1f;
+                    float beta = p0 == 0 && !gru ? 0f : 1f;
                     for (int j0 = 0; j0 < h; j0 += GemmPacking.Nc)
                     {
                         int nc = Math.Min(GemmPacking.Nc, h - j0);
@@ -134,7 +135,7 @@ internal sealed unsafe class RecurrentSequenceBackwardJob : ParallelJob
             if (c0 < r1)
             {
                 new Span<float>(dxg + (nint)c0 * gh, (r1 - c0) * gh).Clear();
-                if (_gru) new Span<float>(dhg + (nint)c0 * gh, (r1 - c0) * gh).Clear();
+                if (gru) new Span<float>(dhg + (nint)c0 * gh, (r1 - c0) * gh).Clear();
             }
         }
     }
