@@ -1,29 +1,33 @@
 using System.Diagnostics;
+using MLNet.Recurrent.Core.Numerics;
 
 namespace MLNet.Recurrent.Benchmarks;
 
 /// <summary>
 /// Times three ways of running one call in the same process, in turn: each round sets a mode and times
 /// <c>calls</c> calls of it, for every mode, so the machine's load moves all modes alike (<see cref="SplitMode"/>,
-/// <see cref="RowStepMode"/>). Mode 0 and mode 1 are the two being compared; mode 2 is one thread.
+/// <see cref="RowStepMode"/>). Mode 0 and mode 1 are the two being compared, on 2 threads, mode 1 with the caller's
+/// switch on; mode 2 is one thread.
 /// </summary>
 internal static class InTurnModes
 {
     /// <summary>
     /// Runs <paramref name="warmRounds"/> rounds that are not kept, then <paramref name="rounds"/> kept ones; returns each
-    /// mode's milliseconds per call, one per kept round. <paramref name="setMode"/> switches to a mode (0, 1 or 2);
-    /// <paramref name="reset"/> runs at the end, whatever happens.
+    /// mode's milliseconds per call, one per kept round. <paramref name="switchMode1"/> turns the compared path on (mode
+    /// 1) or off; it is off, and the thread limit restored, at the end, whatever happens.
     /// </summary>
-    public static List<double>[] Measure(int rounds, int warmRounds, int calls, Action<int> setMode, Action reset, Action call)
+    public static List<double>[] Measure(int rounds, int warmRounds, int calls, Action<bool> switchMode1, Action call)
     {
         var times = new List<double>[] { [], [], [] };
+        int saved = ComputeSettings.MaxThreads;
         try
         {
             for (int round = -warmRounds; round < rounds; round++)
             {
                 for (int mode = 0; mode < 3; mode++)
                 {
-                    setMode(mode);
+                    ComputeSettings.MaxThreads = mode == 2 ? 1 : 2;
+                    switchMode1(mode == 1);
                     var clock = Stopwatch.StartNew();
                     for (int i = 0; i < calls; i++) call();
                     // The first rounds warm the JIT and the caches; they are not kept.
@@ -33,7 +37,8 @@ internal static class InTurnModes
         }
         finally
         {
-            reset();
+            ComputeSettings.MaxThreads = saved;
+            switchMode1(false);
         }
         return times;
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MLNet.Recurrent.Core.Layers.Internals;
-using MLNet.Recurrent.Core.Numerics;
 
 namespace MLNet.Recurrent.Benchmarks;
 
@@ -20,19 +19,7 @@ internal static class RowStepMode
         int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
         const int calls = 30;
         using var workload = new RecurrentWorkload(RecurrentConfig.E);
-        int saved = ComputeSettings.MaxThreads;
-        var times = InTurnModes.Measure(rounds, 10, calls,
-            mode =>
-            {
-                ComputeSettings.MaxThreads = mode == 2 ? 1 : 2;
-                RecurrentStepJob.DisabledOnThisThread = mode == 1;
-            },
-            () =>
-            {
-                ComputeSettings.MaxThreads = saved;
-                RecurrentStepJob.DisabledOnThisThread = false;
-            },
-            () => workload.Infer());
+        var times = InTurnModes.Measure(rounds, 10, calls, on => RecurrentStepJob.DisabledOnThisThread = on, workload.Infer);
 
         Console.WriteLine($"latency e (B 1, T 100, LSTM 128); {rounds} rounds of {calls} calls per mode; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
         InTurnModes.Print(times, ["split, 2 threads", "caller, 2 threads", "1 thread"], "caller / split");

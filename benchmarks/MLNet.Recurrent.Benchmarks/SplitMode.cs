@@ -53,19 +53,7 @@ internal static class SplitMode
             if (train) layer.Backward(dx, dh0, null, null, dy, null, null);
         }
 
-        int saved = ComputeSettings.MaxThreads;
-        var times = InTurnModes.Measure(rounds, 3, calls,
-            mode =>
-            {
-                ComputeSettings.MaxThreads = mode == 2 ? 1 : 2;
-                RecurrentSequenceJob.DisabledOnThisThread = mode == 1;
-            },
-            () =>
-            {
-                ComputeSettings.MaxThreads = saved;
-                RecurrentSequenceJob.DisabledOnThisThread = false;
-            },
-            Call);
+        var times = InTurnModes.Measure(rounds, 3, calls, on => RecurrentSequenceJob.DisabledOnThisThread = on, Call);
 
         Console.WriteLine($"{cell} H {h}, B {batch}, T {steps}, input 64, {(train ? "forward + backward" : "forward")}; {rounds} rounds of {calls} calls per mode; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
         InTurnModes.Print(times, ["rows, 2 threads", "units, 2 threads", "1 thread"], "units / rows");
