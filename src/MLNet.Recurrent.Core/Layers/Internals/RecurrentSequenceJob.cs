@@ -7,7 +7,9 @@ namespace MLNet.Recurrent.Core.Layers.Internals;
 /// A run of LSTM, GRU or Elman RNN forward steps split by batch rows instead of step by step: each task owns a block of rows and
 /// runs every step of the run for them (<see cref="RecurrentStepJob.RunBlock"/> over all hidden units), so the threads
 /// meet once per run instead of once per step. A row's step depends only on that row's h_prev, so the blocks never
-/// wait on each other; each multiplies by the whole W_hh every step (from the shared cache when it outgrows its own).
+/// wait on each other; each multiplies by the whole W_hh every step (from the shared cache when it outgrows its own:
+/// splitting the steps by hidden units instead, each thread its part of W_hh, still ran 1.1x to 1.2x slower for LSTMs of
+/// H 320 to 1,024 and a GRU of H 512, whose W_hh outgrows a 1 MiB L2 cache; `split` in the benchmarks compares the two).
 /// </summary>
 /// <remarks>
 /// Bit-identical to taking the steps one at a time: every element of the product gets the same chain whatever rows its
@@ -19,13 +21,6 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
 {
     /// <summary>Fewest rows a block gets: below this the micro-kernel's row panels run too empty to beat the step split.</summary>
     internal const int MinBlockRows = 12;
-
-    /// <summary>
-    /// Largest W_hh (bytes) split by rows: above it each thread would stream the whole matrix from the shared cache every
-    /// step, and splitting by hidden units (each thread its own part of W_hh) ran faster (LSTM H 512, B 64: split by rows
-    /// took 1.07x the time in a one-off in-process comparison made before this limit existed; `split` now refuses the shape).
-    /// </summary>
-    internal const long MaxWeightBytes = 1 << 20;
 
     [ThreadStatic] private static bool t_disabled;
 
@@ -53,12 +48,11 @@ internal sealed unsafe class RecurrentSequenceJob : ParallelJob
     /// <summary>
     /// How many threads <paramref name="steps"/> steps of <paramref name="batch"/> rows of a <paramref name="gateCount"/>-gate
     /// layer of <paramref name="h"/> units can use (1: take the steps one at a time): blocks of at least
-    /// <see cref="MinBlockRows"/> rows, at least about a million multiply-adds each over all the steps (as a GEMM task),
-    /// and a W_hh of at most <see cref="MaxWeightBytes"/>.
+    /// <see cref="MinBlockRows"/> rows and at least about a million multiply-adds each over all the steps (as a GEMM task).
     /// </summary>
     internal static int Threads(int threads, int batch, int steps, int gateCount, int h)
     {
-        if (t_disabled || (long)gateCount * h * h * sizeof(float) > MaxWeightBytes) return 1;
+        if (t_disabled) return 1;
         long macs = (long)steps * batch * gateCount * h * h;
         return (int)Math.Clamp(Math.Min(batch / MinBlockRows, macs >> 20), 1, threads);
     }
