@@ -348,7 +348,11 @@ def report(info, engines, commands, failures, s, versions_rounds, n_rounds, peak
     L.append(f"- date: {info['date']}; commit {info['commit']}; .NET SDK {info['dotnet']}")
     L.append(f"- engines: PyTorch `{versions.get('torch') or '–'}`, ONNX Runtime `{versions.get('onnx') or '–'}`, "
              f"ours `{versions.get('ours') or '–'}`; threads {args.threads} for all")
-    L.append(f"- command: `{(os.environ.get('COMPARE_CMD') or '').strip() or 'benchmarks/compare/run.py ' + ' '.join(shlex.quote(a) for a in sys.argv[1:])}`"
+    # .NET settings that change the code our side runs (DOTNET_EnableAVX512=0: the 256-bit path) head the command line.
+    jit_env = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(os.environ.items())
+                       if k.startswith(("DOTNET_Enable", "DOTNET_Tiered", "DOTNET_TC_", "DOTNET_ReadyToRun")))
+    command = (os.environ.get('COMPARE_CMD') or '').strip() or 'benchmarks/compare/run.py ' + ' '.join(shlex.quote(a) for a in sys.argv[1:])
+    L.append(f"- command: `{(jit_env + ' ' if jit_env else '') + command}`"
              f" ({n_rounds} interleaved rounds{', quick' if args.quick else ''}; every cell is the median over rounds)")
     if args.note:
         L.append(f"- note: {args.note}")
