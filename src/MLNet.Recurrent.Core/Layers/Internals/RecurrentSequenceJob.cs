@@ -8,8 +8,9 @@ namespace MLNet.Recurrent.Core.Layers.Internals;
 /// runs every step of the run for them (<see cref="RecurrentStepJob.RunBlock"/> over all hidden units), so the threads
 /// meet once per run instead of once per step. A row's step depends only on that row's h_prev, so the blocks never
 /// wait on each other; each multiplies by the whole W_hh every step (from the shared cache when it outgrows its own:
-/// splitting the steps by hidden units instead, each thread its part of W_hh, still ran 1.1x to 1.2x slower for LSTMs of
-/// H 320 to 1,024 and a GRU of H 512, whose W_hh outgrows a 1 MiB L2 cache; `split` in the benchmarks compares the two).
+/// splitting the steps by hidden units instead, each thread its part of W_hh, still ran 1.11x to 1.19x slower forward for
+/// LSTMs of H 320 to 1,024 and a GRU of H 512 at batch 64, whose W_hh outgrows a 1 MiB L2 cache, and 1.07x forward and
+/// backward at H 512; `split` in the benchmarks compares the two, benchmarks/compare/split-rows-wide.md).
 /// </summary>
 /// <remarks>
 /// Bit-identical to taking the steps one at a time: every element of the product gets the same chain whatever rows its
